@@ -1,0 +1,91 @@
+package foresight.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Duration;
+
+/**
+ * The PostgreSQL behind Foresight: embedded (started from a Maven jar, data kept on disk) or external.
+ * Migrates the schema with Flyway on open. Thread-safe; close once at shutdown.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded; // null when an external server is used
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    }
+
+    /** Starts (if embedded) and migrates the database. Blocks for a few seconds on a cold start. */
+    public static Database open(DatabaseConfig config) {
+        long t0 = System.nanoTime();
+        EmbeddedPostgres embedded = null;
+        String url = config.url();
+        String user = config.user();
+        String password = config.password();
+        try {
+            if (config.embedded()) {
+                Files.createDirectories(config.embeddedDataDir());
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(config.embeddedDataDir())
+                        .setCleanDataDirectory(false)
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
+                url = embedded.getJdbcUrl("postgres", "postgres");
+                user = "postgres";
+                password = null;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start embedded PostgreSQL in " + config.embeddedDataDir().toAbsolutePath(), e);
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setPoolName("foresight-db");
+        HikariDataSource ds = new HikariDataSource(hc);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        log.info("event=db_ready embedded={} ms={}", embedded != null, (System.nanoTime() - t0) / 1_000_000);
+        return new Database(embedded, ds);
+    }
+
+    public DSLContext dsl() { return dsl; }
+
+    /** True when a trivial query answers within a second. */
+    public boolean healthy() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                log.warn("event=db_stop_failed", e);
+            }
+        }
+    }
+}

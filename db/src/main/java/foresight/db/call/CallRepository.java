@@ -1,0 +1,128 @@
+package foresight.db.call;
+
+import foresight.db.JsonText;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static foresight.db.schema.Tables.AGENTS;
+import static foresight.db.schema.Tables.CALLS;
+import static foresight.db.schema.Tables.CALL_EVENTS;
+import static foresight.db.schema.Tables.TRANSCRIPTS;
+
+/** The calls table and each call's timeline. Thread-safe; every method is one short transaction. */
+public final class CallRepository {
+    private final DSLContext dsl;
+
+    public CallRepository(DSLContext dsl) { this.dsl = dsl; }
+
+    public void create(String id, String sipCallId, String caller, Long customerId, Instant startedAt) {
+        dsl.insertInto(CALLS).set(CALLS.ID, id).set(CALLS.SIP_CALL_ID, sipCallId).set(CALLS.CALLER, caller)
+                .set(CALLS.CUSTOMER_ID, customerId).set(CALLS.STARTED_AT, odt(startedAt)).execute();
+    }
+
+    public void answered(String id, Instant at) {
+        dsl.update(CALLS).set(CALLS.ANSWERED_AT, odt(at)).where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void flow(String id, String flowName, String flowVersion) {
+        dsl.update(CALLS).set(CALLS.FLOW_NAME, flowName).set(CALLS.FLOW_VERSION, flowVersion).where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void prediction(String id, String reason, double confidence, String phrase) {
+        dsl.update(CALLS).set(CALLS.PREDICTED_REASON, reason).set(CALLS.PREDICTION_CONFIDENCE, confidence)
+                .set(CALLS.PREDICTION_PHRASE, phrase).where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void confirmation(String id, boolean confirmed, String confirmedReason) {
+        dsl.update(CALLS).set(CALLS.CONFIRMED, confirmed).set(CALLS.CONFIRMED_REASON, confirmedReason)
+                .where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void reason(String id, String reason, String callerSaid) {
+        dsl.update(CALLS).set(CALLS.CONFIRMED_REASON, reason).set(CALLS.CALLER_SAID, truncate(callerSaid, 1000))
+                .where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void queued(String id, String queue) {
+        dsl.update(CALLS).set(CALLS.QUEUE, queue).where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void agent(String id, long agentId) {
+        dsl.update(CALLS).set(CALLS.AGENT_ID, agentId).where(CALLS.ID.eq(id)).execute();
+    }
+
+    public void recordingPath(String id, String path) {
+        dsl.update(CALLS).set(CALLS.RECORDING_PATH, path).where(CALLS.ID.eq(id)).execute();
+    }
+
+    /** Marks the call ended; {@code status} is {@code completed} or {@code failed}. */
+    public void ended(String id, Instant at, String status, String disposition) {
+        dsl.update(CALLS).set(CALLS.ENDED_AT, odt(at)).set(CALLS.STATUS, status).set(CALLS.DISPOSITION, disposition)
+                .where(CALLS.ID.eq(id)).execute();
+    }
+
+    /** Calls a crash left active: marked failed at start-up. Returns their ids. */
+    public List<String> failActiveCalls(Instant at) {
+        return dsl.update(CALLS).set(CALLS.STATUS, "failed").set(CALLS.DISPOSITION, "node_restart").set(CALLS.ENDED_AT, odt(at))
+                .where(CALLS.STATUS.eq("active")).returning(CALLS.ID).fetch(CALLS.ID);
+    }
+
+    public void event(String callId, String type, Map<String, ?> detail) {
+        dsl.insertInto(CALL_EVENTS).set(CALL_EVENTS.CALL_ID, callId).set(CALL_EVENTS.TYPE, type)
+                .set(CALL_EVENTS.DETAIL, JSONB.valueOf(JsonText.write(detail))).execute();
+    }
+
+    public List<String> eventTypes(String callId) {
+        return dsl.select(CALL_EVENTS.TYPE).from(CALL_EVENTS).where(CALL_EVENTS.CALL_ID.eq(callId))
+                .orderBy(CALL_EVENTS.ID).fetch(CALL_EVENTS.TYPE);
+    }
+
+    public Optional<CallSummary> find(String id) {
+        return baseQuery(DSL.inline((String) null)).where(CALLS.ID.eq(id)).fetchOptional(CallRepository::summary);
+    }
+
+    /**
+     * Newest calls first. With a non-blank {@code query}, only calls whose transcript matches it
+     * (PostgreSQL full-text search, English stemming), each with a highlighted snippet.
+     */
+    public List<CallSummary> search(String query, int limit) {
+        if (query == null || query.isBlank()) {
+            return baseQuery(DSL.inline((String) null)).orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
+        }
+        var tsQuery = DSL.field("websearch_to_tsquery('english', {0})", Object.class, DSL.val(query));
+        var snippet = DSL.field("ts_headline('english', {0}, {1}, 'StartSel=<<,StopSel=>>,MaxWords=20,MinWords=5')",
+                String.class, TRANSCRIPTS.FULL_TEXT, tsQuery);
+        return baseQuery(snippet)
+                .where(DSL.condition("{0} @@ {1}", DSL.field(DSL.name("transcripts", "search")), tsQuery))
+                .orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
+    }
+
+    private org.jooq.SelectOnConditionStep<Record> baseQuery(org.jooq.Field<String> snippet) {
+        return dsl.select(CALLS.asterisk()).select(AGENTS.USERNAME, snippet.as("snippet"))
+                .from(CALLS).leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                .leftJoin(TRANSCRIPTS).on(TRANSCRIPTS.CALL_ID.eq(CALLS.ID));
+    }
+
+    private static CallSummary summary(Record r) {
+        return new CallSummary(r.get(CALLS.ID), r.get(CALLS.CALLER), r.get(CALLS.CUSTOMER_ID), instant(r.get(CALLS.STARTED_AT)),
+                instant(r.get(CALLS.ENDED_AT)), r.get(CALLS.FLOW_NAME), r.get(CALLS.FLOW_VERSION), r.get(CALLS.PREDICTED_REASON),
+                r.get(CALLS.PREDICTION_CONFIDENCE), r.get(CALLS.CONFIRMED), r.get(CALLS.CONFIRMED_REASON), r.get(CALLS.CALLER_SAID),
+                r.get(CALLS.QUEUE), r.get(AGENTS.USERNAME), r.get(CALLS.STATUS), r.get(CALLS.RECORDING_PATH),
+                r.get("snippet", String.class));
+    }
+
+    private static String truncate(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }
+
+    private static OffsetDateTime odt(Instant i) { return i == null ? null : i.atOffset(ZoneOffset.UTC); }
+
+    private static Instant instant(OffsetDateTime t) { return t == null ? null : t.toInstant(); }
+}

@@ -1,0 +1,9 @@
+package foresight.db.call;
+
+import java.time.Instant;
+
+/** One call as search results and the API show it. {@code snippet} is a highlighted transcript excerpt, or null. */
+public record CallSummary(String id, String caller, Long customerId, Instant startedAt, Instant endedAt,
+                          String flowName, String flowVersion, String predictedReason, Double predictionConfidence,
+                          Boolean confirmed, String confirmedReason, String callerSaid, String queue, String agent,
+                          String status, String recordingPath, String snippet) {}
