@@ -1,0 +1,227 @@
+package foresight.call;
+
+import foresight.media.pacing.Pacer;
+import foresight.sip.SipGateway;
+import foresight.sip.SipLeg;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A call as the flows see it: the caller's SIP leg, its media on the shared pacer, and at most one bridged
+ * agent leg. Owned by one virtual thread (the flow's); SIP and media threads only complete futures and fill
+ * queues it reads.
+ */
+public final class Call implements CallControl {
+    private static final Logger log = LoggerFactory.getLogger(Call.class);
+
+    private final String id;
+    private final String callerNumber;
+    private final SipLeg leg;
+    private final SipGateway gateway;
+    private final Pacer pacer;
+    private final CallMedia media;
+    private final LinkedBlockingQueue<Character> digits = new LinkedBlockingQueue<>();
+    private volatile SipLeg agentLeg;
+    private volatile boolean mediaStarted;
+
+    public Call(String id, String callerNumber, SipLeg leg, SipGateway gateway, Pacer pacer) {
+        this.id = id;
+        this.callerNumber = callerNumber;
+        this.leg = leg;
+        this.gateway = gateway;
+        this.pacer = pacer;
+        this.media = new CallMedia(id, leg.rtp());
+        leg.rtp().onDigit(d -> {
+            digits.offer(d);
+            log.info("call={} event=dtmf digit={}", id, d);
+        });
+        leg.ended().whenComplete((reason, e) -> finish(reason));
+    }
+
+    /** Dials out and returns the answered call with media running; for callbacks and test callers. */
+    public static Call dial(SipGateway gateway, Pacer pacer, String target, String fromUser, Duration ringTimeout) throws Exception {
+        SipLeg leg = gateway.dial(target, fromUser, ringTimeout);
+        if (leg.state() != SipLeg.State.ANSWERED) throw new IllegalStateException("dial " + target + " failed: " + leg.ended().getNow("?"));
+        Call call = new Call(java.util.UUID.randomUUID().toString(), target, leg, gateway, pacer);
+        call.startMedia();
+        return call;
+    }
+
+    /** Last four digits only, for logs (house rule: no full caller numbers in logs). */
+    public static String maskNumber(String n) {
+        if (n == null || n.length() <= 4) return "****";
+        return "*".repeat(n.length() - 4) + n.substring(n.length() - 4);
+    }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public String callerNumber() { return callerNumber; }
+
+    @Override
+    public void answer() {
+        try {
+            gateway.answer(leg, Duration.ofSeconds(32));
+        } catch (Exception e) {
+            throw new CallEndedException(id, "answer failed: " + e);
+        }
+        startMedia();
+        log.info("call={} event=answered", id);
+    }
+
+    private void startMedia() {
+        if (!mediaStarted) {
+            mediaStarted = true;
+            pacer.add(media);
+        }
+    }
+
+    @Override
+    public void play(AudioClip clip) {
+        if (!startPlayback(clip).await()) ensureLive();
+    }
+
+    @Override
+    public PlaybackHandle startPlayback(AudioClip clip) {
+        ensureLive();
+        CallMedia.Playback p = media.enqueue(clip);
+        if (isEnded()) p.done.complete(false);
+        return new PlaybackHandle() {
+            @Override
+            public void stop() {
+                p.stopped = true;
+            }
+
+            @Override
+            public boolean await() {
+                try {
+                    return p.done.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CallEndedException(id, "interrupted");
+                } catch (ExecutionException e) {
+                    return false;
+                }
+            }
+        };
+    }
+
+    @Override
+    public BlockingQueue<short[]> listen() {
+        var q = new LinkedBlockingQueue<short[]>(500);
+        media.listen(q);
+        return q;
+    }
+
+    @Override
+    public void stopListening() { media.listen(null); }
+
+    @Override
+    public char nextDigit(Duration wait) {
+        ensureLive();
+        try {
+            Character d = digits.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return d == null ? 0 : d;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallEndedException(id, "interrupted");
+        }
+    }
+
+    @Override
+    public void clearDigits() { digits.clear(); }
+
+    /** Sends an RFC 4733 key press to the far end (used when Foresight is the calling side). */
+    public void sendDigit(char digit) { media.sendDigit(digit); }
+
+    @Override
+    public BridgeOutcome bridge(String contactUri, Duration ringTimeout) {
+        ensureLive();
+        SipLeg agent;
+        try {
+            agent = gateway.dial(contactUri, callerNumber, ringTimeout);
+        } catch (Exception e) {
+            log.warn("call={} event=agent_dial_failed contact={} error={}", id, contactUri, e.toString());
+            return new BridgeOutcome.NotAnswered(500, "error");
+        }
+        if (agent.state() != SipLeg.State.ANSWERED) {
+            String reason = agent.ended().getNow("unknown");
+            int status = reason.startsWith("status:") ? Integer.parseInt(reason.substring(7)) : 408;
+            return new BridgeOutcome.NotAnswered(status, reason);
+        }
+        if (isEnded()) {
+            gateway.hangUp(agent, "caller_gone");
+            throw new CallEndedException(id, "caller hung up while the agent answered");
+        }
+        agentLeg = agent;
+        media.stopPlayback();
+        media.bridge(agent.rtp());
+        Instant t0 = Instant.now();
+        log.info("call={} event=bridged agent_contact={}", id, contactUri);
+        CompletableFuture.anyOf(leg.ended(), agent.ended()).join();
+        String endedBy = leg.ended().isDone() ? "caller" : "agent";
+        media.bridge(null);
+        gateway.hangUp(agent, "caller_hung_up");
+        gateway.hangUp(leg, "agent_hung_up");
+        log.info("call={} event=unbridged ended_by={}", id, endedBy);
+        return new BridgeOutcome.Talked(endedBy, Duration.between(t0, Instant.now()));
+    }
+
+    /** RTP packets received from and sent to the bridged agent leg, or {0,0} if never bridged. */
+    public long[] agentPackets() {
+        SipLeg a = agentLeg;
+        return a == null ? new long[]{0, 0} : new long[]{a.rtp().packetsIn(), a.rtp().packetsOut()};
+    }
+
+    /** RTP packets received from and sent to the caller. */
+    public long[] callerPackets() { return new long[]{leg.rtp().packetsIn(), leg.rtp().packetsOut()}; }
+
+    @Override
+    public void tap(MediaTap tap) { media.tap(tap); }
+
+    @Override
+    public void hangUp(String reason) {
+        SipLeg a = agentLeg;
+        if (a != null) gateway.hangUp(a, reason);
+        gateway.hangUp(leg, reason);
+    }
+
+    @Override
+    public boolean isEnded() { return leg.ended().isDone(); }
+
+    public String endReason() { return leg.ended().getNow(null); }
+
+    /** Waits until the call is over; returns the reason, or null on timeout. */
+    public String awaitEnd(Duration wait) {
+        try {
+            return leg.ended().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return "error";
+        }
+    }
+
+    private void ensureLive() {
+        if (isEnded()) throw new CallEndedException(id, leg.ended().getNow("ended"));
+    }
+
+    private void finish(String reason) {
+        pacer.remove(media);
+        media.close();
+        log.info("call={} event=ended reason={}", id, reason);
+    }
+}

@@ -1,0 +1,53 @@
+package foresight.call;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * What a flow may do with a call. Every method is called from the call's own virtual thread and may block;
+ * blocking methods throw {@link CallEndedException} once the caller is gone.
+ */
+public interface CallControl {
+    String id();
+
+    /** The caller's number as sent in From (user part), unmasked: for lookups, never for logs. */
+    String callerNumber();
+
+    /** Sends 200 OK and waits for the ACK; media (and the recorder tap) starts flowing. */
+    void answer();
+
+    /** Plays the clip and returns when it has been sent in full. */
+    void play(AudioClip clip);
+
+    /** Starts playing without waiting; the handle can stop it (barge-in) or wait for its end. */
+    PlaybackHandle startPlayback(AudioClip clip);
+
+    /** Starts delivering the caller's audio, 20 ms PCM frames at 8 kHz, until {@link #stopListening()}. */
+    BlockingQueue<short[]> listen();
+
+    void stopListening();
+
+    /** The next key the caller pressed (RFC 4733), waiting up to {@code wait}; 0 if none. */
+    char nextDigit(Duration wait);
+
+    /** Forgets keys pressed so far, e.g. before a new question. */
+    void clearDigits();
+
+    /** Rings {@code contactUri} and, if answered, connects the caller to it until one side hangs up. */
+    BridgeOutcome bridge(String contactUri, Duration ringTimeout);
+
+    /** Attaches the recorder; frames flow from answer to hang-up. */
+    void tap(MediaTap tap);
+
+    void hangUp(String reason);
+
+    boolean isEnded();
+
+    /** A handle on a prompt being played. */
+    interface PlaybackHandle {
+        void stop();
+
+        /** Waits for the end; true if played to the end, false if stopped or the call ended. */
+        boolean await();
+    }
+}

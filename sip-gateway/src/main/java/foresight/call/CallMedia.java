@@ -1,0 +1,143 @@
+package foresight.call;
+
+import foresight.media.dtmf.TelephoneEvent;
+import foresight.media.pacing.Pacer;
+import foresight.media.rtp.RtpSession;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One call's media, run by the pacer every 20 ms: takes the caller's next frame, decides what the caller hears
+ * (a queued prompt, silence, or the bridged agent), sends both ways, and hands copies to the listener (ASR) and
+ * the tap (recorder). Fields marked "pacer" are touched by the pacer thread only; the rest are handed over by
+ * volatile writes from the call thread.
+ */
+final class CallMedia implements Pacer.Task {
+    private static final short[] SILENCE = new short[RtpSession.SAMPLES_PER_FRAME];
+    /** RFC 4733 §2.5.1.4: the end of an event is sent three times. 100 ms tone, then three end packets. */
+    private static final int DTMF_TONE_FRAMES = 5;
+    private static final int DTMF_END_PACKETS = 3;
+
+    private final String callId;
+    private final RtpSession caller;
+    private volatile RtpSession bridged;
+    private volatile BlockingQueue<short[]> listener;
+    private volatile MediaTap tap;
+    private final ConcurrentLinkedQueue<Playback> playbacks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Character> digitsToSend = new ConcurrentLinkedQueue<>();
+
+    private volatile Playback current; // pacer writes; close() may complete it
+    private char sendingDigit;         // pacer
+    private int digitFrame;            // pacer
+    private long digitTimestamp;       // pacer
+
+    /** A clip being played; {@code done} completes when its last frame went out or it was stopped. */
+    static final class Playback {
+        final AudioClip clip;
+        final CompletableFuture<Boolean> done = new CompletableFuture<>(); // true = played to the end
+        volatile boolean stopped;
+        int index; // pacer
+
+        Playback(AudioClip clip) { this.clip = clip; }
+    }
+
+    CallMedia(String callId, RtpSession caller) {
+        this.callId = callId;
+        this.caller = caller;
+    }
+
+    RtpSession caller() { return caller; }
+
+    Playback enqueue(AudioClip clip) {
+        var p = new Playback(clip);
+        playbacks.add(p);
+        return p;
+    }
+
+    void stopPlayback() {
+        for (Playback p : playbacks) p.stopped = true;
+        Playback c = current;
+        if (c != null) c.stopped = true;
+    }
+
+    void bridge(RtpSession other) { this.bridged = other; }
+
+    void listen(BlockingQueue<short[]> q) { this.listener = q; }
+
+    void tap(MediaTap t) { this.tap = t; }
+
+    void sendDigit(char d) {
+        TelephoneEvent.of(d, false, 0); // validates
+        digitsToSend.add(d);
+    }
+
+    @Override
+    public void tick() {
+        short[] in = caller.pollInbound();
+        if (in == null) in = SILENCE;
+        short[] out;
+        RtpSession b = bridged;
+        if (b != null) {
+            short[] agent = b.pollInbound();
+            out = agent != null ? agent : SILENCE;
+            b.sendAudio(in);
+        } else {
+            out = nextPromptFrame();
+        }
+        if (!sendDigitFrame()) caller.sendAudio(out);
+        BlockingQueue<short[]> l = listener;
+        if (l != null) l.offer(in.clone());
+        MediaTap t = tap;
+        if (t != null) t.onFrame(in, out);
+    }
+
+    private short[] nextPromptFrame() {
+        while (true) {
+            if (current == null) {
+                current = playbacks.poll();
+                if (current == null) return SILENCE;
+            }
+            if (current.stopped) {
+                current.done.complete(false);
+                current = null;
+                continue;
+            }
+            if (current.index < current.clip.frames().size()) return current.clip.frames().get(current.index++);
+            current.done.complete(true);
+            current = null;
+        }
+    }
+
+    /** Sends the next RFC 4733 packet if a key press is in progress; true when it replaced this frame's audio. */
+    private boolean sendDigitFrame() {
+        if (sendingDigit == 0) {
+            Character next = digitsToSend.poll();
+            if (next == null) return false;
+            sendingDigit = next;
+            digitFrame = 0;
+            digitTimestamp = caller.eventStartTimestamp();
+        }
+        boolean end = digitFrame >= DTMF_TONE_FRAMES;
+        int duration = Math.min(digitFrame + 1, DTMF_TONE_FRAMES) * RtpSession.SAMPLES_PER_FRAME;
+        caller.sendEvent(TelephoneEvent.of(sendingDigit, end, duration), digitTimestamp, digitFrame == 0);
+        caller.advanceFrame();
+        if (++digitFrame >= DTMF_TONE_FRAMES + DTMF_END_PACKETS) sendingDigit = 0;
+        return true;
+    }
+
+    /** Ends every pending playback; called once when the call is over. */
+    void close() {
+        stopPlayback();
+        Playback c;
+        while ((c = playbacks.poll()) != null) c.done.complete(false);
+        c = current;
+        if (c != null) c.done.complete(false);
+        MediaTap t = tap;
+        if (t != null) t.onClose();
+    }
+
+    @Override
+    public String toString() { return "media(call=" + callId + ")"; }
+}

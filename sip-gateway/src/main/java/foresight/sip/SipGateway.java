@@ -1,0 +1,433 @@
+package foresight.sip;
+
+import foresight.call.Call;
+import foresight.call.IncomingCallListener;
+import foresight.media.pacing.Pacer;
+import foresight.media.rtp.RtpEngine;
+import foresight.media.rtp.RtpSession;
+import foresight.sip.register.Registrar;
+import foresight.sip.sdp.Sdp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.UserAgentHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The SIP side of Foresight on JAIN-SIP: answers inbound INVITEs (handing each call to the listener on its own
+ * virtual thread), dials outbound legs, handles BYE/CANCEL/OPTIONS and the agents' REGISTER.
+ * JAIN-SIP callbacks never block on media or flows: they complete a leg's futures or start a virtual thread.
+ */
+public final class SipGateway implements SipListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SipGateway.class);
+    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER";
+    private static final int DTMF_PT = 101;
+
+    private final SipConfig config;
+    private final RtpEngine rtpEngine;
+    private final Pacer pacer;
+    private final Registrar registrar; // null: REGISTER answered 403
+    private final IncomingCallListener listener;
+    private final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
+    private SipStack stack;
+    private SipProvider provider;
+    private AddressFactory addresses;
+    private HeaderFactory headers;
+    private MessageFactory messages;
+    private volatile boolean running;
+
+    public SipGateway(SipConfig config, RtpEngine rtpEngine, Pacer pacer, Registrar registrar, IncomingCallListener listener) {
+        this.config = config;
+        this.rtpEngine = rtpEngine;
+        this.pacer = pacer;
+        this.registrar = registrar;
+        this.listener = listener;
+    }
+
+    /** Binds UDP and TCP on the configured host and port. */
+    public void start() throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        var p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "foresight-" + config.host() + "-" + config.port());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        stack = factory.createSipStack(p);
+        addresses = factory.createAddressFactory();
+        headers = factory.createHeaderFactory();
+        messages = factory.createMessageFactory();
+        ListeningPoint udp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.UDP);
+        ListeningPoint tcp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.TCP);
+        provider = stack.createSipProvider(udp);
+        provider.addListeningPoint(tcp);
+        provider.addSipListener(this);
+        stack.start();
+        running = true;
+        log.info("event=sip_started host={} port={} transports=udp,tcp", config.host(), config.port());
+    }
+
+    public SipConfig config() { return config; }
+
+    public boolean running() { return running; }
+
+    public int activeLegs() { return legs.size(); }
+
+    // ---- inbound requests -------------------------------------------------------------------------------
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        try {
+            switch (request.getMethod()) {
+                case Request.INVITE -> onInvite(event);
+                case Request.ACK -> onAck(request);
+                case Request.BYE -> onBye(event);
+                case Request.CANCEL -> onCancel(event);
+                case Request.OPTIONS -> respond(event, messages.createResponse(Response.OK, request));
+                case Request.REGISTER -> onRegister(event);
+                default -> respond(event, messages.createResponse(Response.NOT_IMPLEMENTED, request));
+            }
+        } catch (Exception e) {
+            log.warn("event=request_failed method={} call_id={} error={}", request.getMethod(), callId(request), e.toString());
+            try {
+                respond(event, messages.createResponse(Response.SERVER_INTERNAL_ERROR, request));
+            } catch (Exception ignored) {
+                // the transaction is already answered or gone; nothing more to tell the peer
+            }
+        }
+    }
+
+    private void onInvite(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        String sipCallId = callId(request);
+        if (legs.containsKey(sipCallId)) {
+            // A re-INVITE inside an existing dialog (hold/unhold is issue #3): accept with our current SDP.
+            SipLeg leg = legs.get(sipCallId);
+            ServerTransaction st = serverTx(event);
+            Response ok = messages.createResponse(Response.OK, request);
+            ok.addHeader(contact());
+            ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
+            st.sendResponse(ok);
+            return;
+        }
+        ServerTransaction st = serverTx(event);
+        st.sendResponse(messages.createResponse(Response.TRYING, request));
+        Sdp offer;
+        try {
+            offer = Sdp.parse(body(request));
+        } catch (RuntimeException e) {
+            log.info("event=invite_rejected call_id={} reason=bad_sdp detail={}", sipCallId, e.getMessage());
+            st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+            return;
+        }
+        int audioType = offer.chooseAudioType();
+        if (audioType < 0) {
+            log.info("event=invite_rejected call_id={} reason=no_common_codec", sipCallId);
+            st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+            return;
+        }
+        String from = ((SipURI) ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI()).getUser();
+        Thread.ofVirtual().name("call-setup-" + sipCallId).start(() -> {
+            RtpSession rtp = null;
+            try {
+                rtp = rtpEngine.open();
+                rtp.configure(offer.audioTarget(), audioType, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : DTMF_PT);
+                SipLeg leg = new SipLeg(sipCallId, true, rtp, request, newTag());
+                leg.inviteServerTx = st;
+                legs.put(sipCallId, leg);
+                Response ringing = messages.createResponse(Response.RINGING, request);
+                ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(leg.localTag);
+                ringing.addHeader(contact());
+                st.sendResponse(ringing);
+                leg.dialog = st.getDialog();
+                Call call = new Call(newCallId(), from == null ? "anonymous" : from, leg, this, pacer);
+                log.info("call={} event=invite caller={} sip_call_id={} codec={}", call.id(), Call.maskNumber(call.callerNumber()), sipCallId, audioType == 0 ? "PCMU" : "PCMA");
+                listener.onCall(call);
+            } catch (Exception e) {
+                log.error("event=call_failed sip_call_id={}", sipCallId, e);
+                SipLeg leg = legs.get(sipCallId);
+                if (leg != null) hangUp(leg, "error");
+                else if (rtp != null) rtp.close();
+            }
+        });
+    }
+
+    private void onAck(Request request) {
+        SipLeg leg = legs.get(callId(request));
+        if (leg != null && leg.inbound) {
+            leg.state = SipLeg.State.ANSWERED;
+            leg.answered.complete(null);
+        }
+    }
+
+    private void onBye(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        respond(event, messages.createResponse(Response.OK, request));
+        SipLeg leg = legs.remove(callId(request));
+        if (leg != null) leg.end("remote_bye");
+    }
+
+    private void onCancel(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = legs.get(callId(request));
+        if (leg == null || leg.state != SipLeg.State.OFFERED) {
+            respond(event, messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        respond(event, messages.createResponse(Response.OK, request));
+        // RFC 3261 §9.2: the INVITE it cancels gets 487 Request Terminated.
+        Response terminated = messages.createResponse(Response.REQUEST_TERMINATED, leg.invite);
+        ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(leg.localTag);
+        leg.inviteServerTx.sendResponse(terminated);
+        legs.remove(leg.sipCallId);
+        leg.end("caller_cancelled");
+    }
+
+    private void onRegister(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        Response r = registrar == null ? messages.createResponse(Response.FORBIDDEN, request) : registrar.handle(request, messages, headers);
+        respond(event, r);
+    }
+
+    // ---- operations used by Call (on call threads) ----------------------------------------------------
+
+    /** Sends 200 OK with our SDP and waits for the ACK. */
+    public void answer(SipLeg leg, Duration ackTimeout) throws Exception {
+        Response ok = messages.createResponse(Response.OK, leg.invite);
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(leg.localTag);
+        ok.addHeader(contact());
+        ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
+        leg.inviteServerTx.sendResponse(ok);
+        leg.dialog = leg.inviteServerTx.getDialog();
+        try {
+            leg.answered.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // RFC 3261 §13.3.1.4: no ACK within 64*T1 means the dialog must be ended with BYE.
+            hangUp(leg, "no_ack");
+            throw e;
+        }
+    }
+
+    /**
+     * Dials {@code target} (a SIP URI) with caller id {@code fromUser} and waits up to {@code ringTimeout}
+     * for an answer. Returns the answered leg; on failure the returned leg is already ENDED with the reason
+     * {@code status:<code>}, {@code timeout} or {@code error}.
+     */
+    public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
+        RtpSession rtp = rtpEngine.open();
+        SipURI requestUri = (SipURI) addresses.createURI(target.replaceAll("^<|>$", ""));
+        String sipCallId = provider.getNewCallId().getCallId();
+        String tag = newTag();
+        SipURI fromUri = addresses.createSipURI(fromUser, config.host() + ":" + config.port());
+        FromHeader fromH = headers.createFromHeader(addresses.createAddress(fromUri), tag);
+        SipURI toUri = addresses.createSipURI(requestUri.getUser(), requestUri.getHost() + (requestUri.getPort() > 0 ? ":" + requestUri.getPort() : ""));
+        ToHeader toH = headers.createToHeader(addresses.createAddress(toUri), null);
+        String transport = requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
+        ViaHeader via = headers.createViaHeader(config.host(), config.port(), transport, null);
+        CallIdHeader callIdH = headers.createCallIdHeader(sipCallId);
+        CSeqHeader cseq = headers.createCSeqHeader(1L, Request.INVITE);
+        Request invite = messages.createRequest(requestUri, Request.INVITE, callIdH, cseq, fromH, toH, List.of(via), headers.createMaxForwardsHeader(70));
+        invite.addHeader(contact());
+        invite.addHeader(headers.createAllowHeader(ALLOW));
+        invite.addHeader(userAgent());
+        invite.setContent(Sdp.build(config.host(), rtp.localPort(), List.of(Sdp.PCMU, Sdp.PCMA), DTMF_PT, System.currentTimeMillis()),
+                headers.createContentTypeHeader("application", "sdp"));
+        SipLeg leg = new SipLeg(sipCallId, false, rtp, invite, tag);
+        legs.put(sipCallId, leg);
+        ClientTransaction ct = provider.getNewClientTransaction(invite);
+        leg.inviteClientTx = ct;
+        ct.sendRequest();
+        log.info("event=dial sip_call_id={} target={}", sipCallId, target);
+        try {
+            leg.answered.get(ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancel(leg);
+        } catch (ExecutionException e) {
+            // ended by a final non-2xx response; reason already set
+        }
+        return leg;
+    }
+
+    private void cancel(SipLeg leg) {
+        try {
+            if (leg.lastStatus >= 100) {
+                Request cancel = leg.inviteClientTx.createCancel();
+                provider.getNewClientTransaction(cancel).sendRequest();
+            }
+        } catch (Exception e) {
+            log.warn("event=cancel_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
+        }
+        legs.remove(leg.sipCallId);
+        leg.end("timeout");
+    }
+
+    /** Ends the leg from our side: BYE if answered, 480/CANCEL if not. Safe to call twice. */
+    public void hangUp(SipLeg leg, String reason) {
+        if (leg.state == SipLeg.State.ENDED) return;
+        legs.remove(leg.sipCallId);
+        try {
+            if (leg.state == SipLeg.State.ANSWERED && leg.dialog != null) {
+                Request bye = leg.dialog.createRequest(Request.BYE);
+                ClientTransaction ct = provider.getNewClientTransaction(bye);
+                leg.dialog.sendRequest(ct);
+            } else if (leg.inbound && leg.inviteServerTx != null) {
+                Response r = messages.createResponse(Response.TEMPORARILY_UNAVAILABLE, leg.invite);
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(leg.localTag);
+                leg.inviteServerTx.sendResponse(r);
+            } else if (!leg.inbound) {
+                cancel(leg);
+            }
+        } catch (Exception e) {
+            log.warn("event=hangup_signal_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
+        }
+        leg.end(reason);
+    }
+
+    // ---- responses and stack events --------------------------------------------------------------------
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        SipLeg leg = legs.get(callId(response));
+        if (leg == null || !Request.INVITE.equals(cseq.getMethod()) || leg.inbound) return;
+        int status = response.getStatusCode();
+        leg.lastStatus = status;
+        try {
+            if (status < 200) return;
+            if (status < 300) {
+                Dialog dialog = event.getDialog() != null ? event.getDialog() : event.getClientTransaction().getDialog();
+                leg.dialog = dialog;
+                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
+                if (leg.state == SipLeg.State.ENDED) return; // 200 raced our CANCEL; the ACK is sent, hang up below
+                Sdp answer = Sdp.parse(body(response));
+                int pt = answer.chooseAudioType();
+                leg.rtp.configure(answer.audioTarget(), pt < 0 ? Sdp.PCMU : pt, answer.telephoneEventType() >= 0 ? answer.telephoneEventType() : DTMF_PT);
+                leg.state = SipLeg.State.ANSWERED;
+                leg.answered.complete(null);
+                log.info("event=answered sip_call_id={}", leg.sipCallId);
+            } else {
+                legs.remove(leg.sipCallId);
+                leg.end("status:" + status);
+                log.info("event=dial_failed sip_call_id={} status={}", leg.sipCallId, status);
+            }
+        } catch (Exception e) {
+            log.warn("event=response_failed sip_call_id={} status={} error={}", leg.sipCallId, status, e.toString());
+            hangUp(leg, "error");
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        var tx = event.isServerTransaction() ? event.getServerTransaction() : event.getClientTransaction();
+        if (tx == null) return;
+        SipLeg leg = legs.get(callId(tx.getRequest()));
+        if (leg != null && Request.INVITE.equals(tx.getRequest().getMethod()) && leg.state != SipLeg.State.ANSWERED) {
+            legs.remove(leg.sipCallId);
+            leg.end("timeout");
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.debug("event=sip_io_error peer={}:{}", event.getHost(), event.getPort());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) { }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) { }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private ServerTransaction serverTx(RequestEvent event) throws Exception {
+        ServerTransaction st = event.getServerTransaction();
+        return st != null ? st : provider.getNewServerTransaction(event.getRequest());
+    }
+
+    private void respond(RequestEvent event, Response response) throws Exception {
+        response.addHeader(userAgent());
+        if (response.getStatusCode() == Response.OK && Request.OPTIONS.equals(event.getRequest().getMethod())) {
+            response.addHeader(headers.createAllowHeader(ALLOW));
+        }
+        serverTx(event).sendResponse(response);
+    }
+
+    private String ourSdp(RtpSession rtp) {
+        return Sdp.build(config.host(), rtp.localPort(), List.of(rtp.payloadType()), DTMF_PT, System.currentTimeMillis());
+    }
+
+    private ContactHeader contact() throws Exception {
+        SipURI uri = addresses.createSipURI("foresight", config.host() + ":" + config.port());
+        Address a = addresses.createAddress(uri);
+        return headers.createContactHeader(a);
+    }
+
+    private UserAgentHeader userAgent() throws Exception {
+        return headers.createUserAgentHeader(List.of("Foresight/0.1"));
+    }
+
+    private static String body(javax.sip.message.Message m) {
+        byte[] raw = m.getRawContent();
+        return raw == null ? null : new String(raw, StandardCharsets.US_ASCII);
+    }
+
+    private static String callId(javax.sip.message.Message m) {
+        return ((CallIdHeader) m.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    private static String newTag() { return Long.toHexString(ThreadLocalRandom.current().nextLong()); }
+
+    static String newCallId() { return UUID.randomUUID().toString(); }
+
+    @Override
+    public void close() {
+        running = false;
+        for (SipLeg leg : legs.values()) hangUp(leg, "shutdown");
+        if (stack != null) stack.stop();
+    }
+}

@@ -1,0 +1,64 @@
+package foresight.sip;
+
+import foresight.media.rtp.RtpSession;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One SIP dialog with its RTP session: the caller's inbound leg or an outbound leg to an agent.
+ * States move only forward: OFFERED/DIALING → ANSWERED → ENDED. JAIN-SIP threads complete the futures;
+ * the owning call thread waits on them.
+ */
+public final class SipLeg {
+    /** Where the leg is in its life. */
+    public enum State { OFFERED, DIALING, ANSWERED, ENDED }
+
+    final String sipCallId;
+    final boolean inbound;
+    final RtpSession rtp;
+    final Request invite;
+    final String localTag;
+    volatile ServerTransaction inviteServerTx;   // inbound legs
+    volatile ClientTransaction inviteClientTx;   // outbound legs
+    volatile Dialog dialog;
+    volatile State state;
+    volatile int lastStatus;
+    /** Completes when media may flow: ACK received (inbound) or 200 received and ACKed (outbound). */
+    final CompletableFuture<Void> answered = new CompletableFuture<>();
+    /** Completes with the reason once the leg is over, whoever ended it. */
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+
+    SipLeg(String sipCallId, boolean inbound, RtpSession rtp, Request invite, String localTag) {
+        this.sipCallId = sipCallId;
+        this.inbound = inbound;
+        this.rtp = rtp;
+        this.invite = invite;
+        this.localTag = localTag;
+        this.state = inbound ? State.OFFERED : State.DIALING;
+    }
+
+    public String sipCallId() { return sipCallId; }
+
+    public RtpSession rtp() { return rtp; }
+
+    public State state() { return state; }
+
+    public CompletableFuture<String> ended() { return ended; }
+
+    public CompletableFuture<Void> answered() { return answered; }
+
+    /** Marks the leg over; the first reason wins. Returns true if this call ended it. */
+    boolean end(String reason) {
+        state = State.ENDED;
+        boolean first = ended.complete(reason);
+        if (first) {
+            answered.completeExceptionally(new IllegalStateException("leg ended: " + reason));
+            rtp.close();
+        }
+        return first;
+    }
+}
