@@ -1,0 +1,136 @@
+package foresight.speech.asr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import foresight.speech.audio.Resampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vosk.LibVosk;
+import org.vosk.LogLevel;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Vosk speech recognition for live calls and recordings. The model is loaded once; each listen gets its own
+ * recogniser, fed 8 kHz phone audio upsampled to the 16 kHz the bundled model expects. At most
+ * {@code maxRecognisers} run at once: past that a live listen returns UNAVAILABLE so the flow falls back to DTMF.
+ * Thread-safe; every method blocks the calling (virtual) thread.
+ */
+public final class SpeechRecognizer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SpeechRecognizer.class);
+    private static final float MODEL_RATE_HZ = 16000f;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Model model;
+    private final Semaphore live;
+    private final Semaphore batch = new Semaphore(1);
+
+    public SpeechRecognizer(Path modelDir, int maxRecognisers) throws IOException {
+        if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        long t0 = System.nanoTime();
+        this.model = new Model(modelDir.toString());
+        this.live = new Semaphore(maxRecognisers);
+        log.info("event=asr_ready model={} ms={}", modelDir, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    public int availableRecognisers() { return live.availablePermits(); }
+
+    /**
+     * Listens to 20 ms frames until the caller finishes a phrase, nothing is said within {@code noInput},
+     * {@code maxDuration} passes, or {@code interrupt} turns true (e.g. a key was pressed).
+     */
+    public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt) {
+        if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
+            long start = System.nanoTime();
+            boolean speechStarted = false;
+            while (true) {
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                if (interrupt.getAsBoolean()) return new Utterance("", Utterance.Outcome.INTERRUPTED);
+                if (elapsedMs > maxDuration.toMillis()) break;
+                if (!speechStarted && elapsedMs > noInput.toMillis()) return new Utterance("", Utterance.Outcome.NO_INPUT);
+                short[] frame = frames.poll(100, TimeUnit.MILLISECONDS);
+                if (frame == null) continue;
+                byte[] pcm = Resampler.toLittleEndian(Resampler.upsample8to16(frame));
+                if (rec.acceptWaveForm(pcm, pcm.length)) {
+                    String text = text(rec.getResult());
+                    if (!text.isBlank()) return new Utterance(text, Utterance.Outcome.RECOGNISED);
+                } else if (!speechStarted && !text(rec.getPartialResult(), "partial").isBlank()) {
+                    speechStarted = true;
+                }
+            }
+            String text = text(rec.getFinalResult());
+            return new Utterance(text, text.isBlank() ? Utterance.Outcome.NO_INPUT : Utterance.Outcome.RECOGNISED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Utterance("", Utterance.Outcome.INTERRUPTED);
+        } catch (IOException e) {
+            log.error("event=recogniser_failed", e);
+            return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        } finally {
+            live.release();
+        }
+    }
+
+    /**
+     * Transcribes a whole recording (8 kHz mono PCM) with word timings. Runs one at a time and only while a
+     * live recogniser is free, so post-call work yields to callers.
+     */
+    public List<Word> transcribe(short[] pcm8k) throws InterruptedException, IOException {
+        batch.acquire();
+        try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
+            rec.setWords(true);
+            List<Word> words = new ArrayList<>();
+            int chunk = 8000; // one second at a time
+            for (int off = 0; off < pcm8k.length; off += chunk) {
+                while (live.availablePermits() == 0) Thread.sleep(200); // live calls first
+                short[] part = java.util.Arrays.copyOfRange(pcm8k, off, Math.min(pcm8k.length, off + chunk));
+                byte[] b = Resampler.toLittleEndian(Resampler.upsample8to16(part));
+                if (rec.acceptWaveForm(b, b.length)) words.addAll(words(rec.getResult()));
+            }
+            words.addAll(words(rec.getFinalResult()));
+            return words;
+        } finally {
+            batch.release();
+        }
+    }
+
+    private static List<Word> words(String json) {
+        List<Word> out = new ArrayList<>();
+        try {
+            JsonNode n = JSON.readTree(json).path("result");
+            for (JsonNode w : n) {
+                out.add(new Word(w.path("word").asText(), Math.round(w.path("start").asDouble() * 1000),
+                        Math.round(w.path("end").asDouble() * 1000), w.path("conf").asDouble(1.0)));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected Vosk output: " + json, e);
+        }
+        return out;
+    }
+
+    private static String text(String json) { return text(json, "text"); }
+
+    private static String text(String json, String field) {
+        try {
+            return JSON.readTree(json).path(field).asText("").trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected Vosk output: " + json, e);
+        }
+    }
+
+    @Override
+    public void close() { model.close(); }
+}
