@@ -69,6 +69,9 @@ public final class Call implements CallControl {
     public String callerNumber() { return callerNumber; }
 
     @Override
+    public String sipCallId() { return leg.sipCallId(); }
+
+    @Override
     public void answer() {
         try {
             gateway.answer(leg, Duration.ofSeconds(32));

@@ -10,6 +10,9 @@ import java.util.concurrent.BlockingQueue;
 public interface CallControl {
     String id();
 
+    /** The SIP Call-ID of the caller's leg, for matching with traces. */
+    String sipCallId();
+
     /** The caller's number as sent in From (user part), unmasked: for lookups, never for logs. */
     String callerNumber();
 

@@ -29,6 +29,10 @@ public final class CallRepository {
                 .set(CALLS.CUSTOMER_ID, customerId).set(CALLS.STARTED_AT, odt(startedAt)).execute();
     }
 
+    public void customer(String id, long customerId) {
+        dsl.update(CALLS).set(CALLS.CUSTOMER_ID, customerId).where(CALLS.ID.eq(id)).execute();
+    }
+
     public void answered(String id, Instant at) {
         dsl.update(CALLS).set(CALLS.ANSWERED_AT, odt(at)).where(CALLS.ID.eq(id)).execute();
     }

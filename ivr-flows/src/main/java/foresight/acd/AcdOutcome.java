@@ -1,0 +1,13 @@
+package foresight.acd;
+
+/** How a caller's time in a queue ended. */
+public sealed interface AcdOutcome {
+    /** An agent answered and they talked until one side hung up. */
+    record Answered(long agentId, String agentUsername, String endedBy) implements AcdOutcome {}
+
+    /** Nobody answered within the queue's max wait; the caller is still on the line. */
+    record TimedOut() implements AcdOutcome {}
+
+    /** The caller hung up while waiting or while an agent was ringing. */
+    record Abandoned() implements AcdOutcome {}
+}

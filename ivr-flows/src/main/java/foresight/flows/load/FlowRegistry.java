@@ -1,0 +1,98 @@
+package foresight.flows.load;
+
+import foresight.flows.model.FlowSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The live operator files. Polls the directory and reloads when any file changes; a load with errors logs
+ * each as {@code file:line: message} and leaves the last good {@link FlowSet} live. New calls read
+ * {@link #current()}; calls in progress keep the set they started with.
+ */
+public final class FlowRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FlowRegistry.class);
+
+    private final Path dir;
+    private final AtomicReference<FlowSet> current = new AtomicReference<>(); // written by the reload thread
+    private final AtomicReference<List<FlowError>> lastErrors = new AtomicReference<>(List.of());
+    private volatile String fingerprint = "";
+    private volatile boolean running = true;
+    private Thread watcher;
+
+    /** Loads the directory; fails if the first load has errors (there is no good version to keep). */
+    public FlowRegistry(Path dir) throws FlowLoadException {
+        this.dir = dir;
+        this.fingerprint = fingerprint();
+        FlowSet set = OperatorFiles.load(dir);
+        current.set(set);
+        log.info("event=flows_loaded dir={} version={} flows={}", dir, set.version(), set.flows().keySet());
+    }
+
+    public FlowSet current() { return current.get(); }
+
+    public List<FlowError> lastErrors() { return lastErrors.get(); }
+
+    public Path dir() { return dir; }
+
+    /** Starts polling every {@code interval}. */
+    public FlowRegistry watch(Duration interval) {
+        watcher = Thread.ofVirtual().name("flow-reload").start(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(interval);
+                    reloadIfChanged();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("event=flow_reload_crashed dir={}", dir, e);
+                }
+            }
+        });
+        return this;
+    }
+
+    /** Reloads if any file changed since the last look. Returns true when a new version went live. */
+    public boolean reloadIfChanged() {
+        String fp = fingerprint();
+        if (fp.equals(fingerprint)) return false;
+        fingerprint = fp;
+        try {
+            FlowSet set = OperatorFiles.load(dir);
+            FlowSet old = current.getAndSet(set);
+            lastErrors.set(List.of());
+            log.info("event=flows_reloaded dir={} version={} previous={}", dir, set.version(), old.version());
+            return true;
+        } catch (FlowLoadException e) {
+            lastErrors.set(e.errors());
+            for (FlowError err : e.errors()) log.warn("event=flow_rejected {} (version {} stays live)", err, current.get().version());
+            return false;
+        }
+    }
+
+    private String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> s = Files.walk(dir, 2)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                sb.append(p).append(':').append(Files.getLastModifiedTime(p).toMillis()).append(':').append(Files.size(p)).append(';');
+            }
+        } catch (IOException e) {
+            sb.append("unreadable:").append(e.getMessage());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (watcher != null) watcher.interrupt();
+    }
+}

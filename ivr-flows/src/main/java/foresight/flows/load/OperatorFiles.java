@@ -1,0 +1,299 @@
+package foresight.flows.load;
+
+import foresight.flows.model.Flow;
+import foresight.flows.model.FlowSet;
+import foresight.flows.model.QueueDefinition;
+import foresight.flows.model.Step;
+import foresight.speech.reason.Reason;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Loads an operator directory ({@code flows/*.yml}, {@code queues.yml}, {@code reasons.yml}) into a
+ * {@link FlowSet}, checking everything: YAML syntax, node types and fields, links between nodes, queue and
+ * reason names. All problems are reported together as {@code file:line: message}.
+ */
+public final class OperatorFiles {
+    static final Set<String> STEP_TYPES = Set.of("say", "predict_issue", "confirm", "ask", "menu", "set", "switch", "queue", "hangup");
+    private static final Map<String, Set<String>> STEP_FIELDS = Map.of(
+            "say", Set.of("say", "next"),
+            "predict_issue", Set.of("predict_issue", "min_confidence", "found", "none"),
+            "confirm", Set.of("confirm", "yes", "no", "unclear", "timeout_seconds"),
+            "ask", Set.of("ask", "matched", "nomatch", "timeout_seconds"),
+            "menu", Set.of("menu", "options", "retries", "fallback", "timeout_seconds"),
+            "set", Set.of("set", "next"),
+            "switch", Set.of("switch", "cases", "default"),
+            "queue", Set.of("queue", "next"),
+            "hangup", Set.of("hangup"));
+
+    private OperatorFiles() {}
+
+    public static FlowSet load(Path dir) throws FlowLoadException {
+        List<FlowError> errors = new ArrayList<>();
+        Map<String, String> contents = new TreeMap<>();
+        Path flowsDir = dir.resolve("flows");
+        List<Path> flowFiles = new ArrayList<>();
+        if (!Files.isDirectory(flowsDir)) {
+            errors.add(new FlowError(dir.resolve("flows").toString(), 1, "folder of flow files is missing"));
+        } else {
+            try (Stream<Path> s = Files.list(flowsDir)) {
+                s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(flowFiles::add);
+            } catch (IOException e) {
+                errors.add(new FlowError(flowsDir.toString(), 1, "cannot list: " + e.getMessage()));
+            }
+            if (flowFiles.isEmpty() && errors.isEmpty()) errors.add(new FlowError(flowsDir.toString(), 1, "no flow files (*.yml)"));
+        }
+        List<Reason> reasons = List.of();
+        Path reasonsFile = dir.resolve("reasons.yml");
+        if (Files.exists(reasonsFile)) {
+            Node root = read(reasonsFile, contents, errors);
+            if (root != null) reasons = parseReasons(new YamlView(reasonsFile.toString(), errors), root);
+        }
+        Map<String, QueueDefinition> queues = Map.of();
+        Path queuesFile = dir.resolve("queues.yml");
+        if (Files.exists(queuesFile)) {
+            Node root = read(queuesFile, contents, errors);
+            if (root != null) queues = parseQueues(new YamlView(queuesFile.toString(), errors), root);
+        }
+        Set<String> reasonIds = new java.util.HashSet<>();
+        reasons.forEach(r -> reasonIds.add(r.id()));
+        Map<String, Flow> flows = new LinkedHashMap<>();
+        for (Path f : flowFiles) {
+            Node root = read(f, contents, errors);
+            if (root == null) continue;
+            Flow flow = parseFlow(new YamlView(f.toString(), errors), root, queues.keySet(), reasonIds);
+            if (flow != null) {
+                if (flows.containsKey(flow.name())) errors.add(new FlowError(f.toString(), YamlView.line(root), "flow name '" + flow.name() + "' is also used by " + flows.get(flow.name()).file()));
+                flows.put(flow.name(), flow);
+            }
+        }
+        if (!errors.isEmpty()) throw new FlowLoadException(errors);
+        return new FlowSet(flows, queues, reasons, version(contents), Instant.now());
+    }
+
+    private static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            errors.add(new FlowError(file.toString(), 1, "cannot read: " + e.getMessage()));
+            return null;
+        }
+        contents.put(file.getFileName().toString(), text);
+        try {
+            Node n = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            if (n == null) errors.add(new FlowError(file.toString(), 1, "file is empty"));
+            return n;
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+            errors.add(new FlowError(file.toString(), line, "YAML syntax: " + e.getProblem()));
+            return null;
+        } catch (RuntimeException e) {
+            errors.add(new FlowError(file.toString(), 1, "YAML: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static Flow parseFlow(YamlView y, Node root, Set<String> queueNames, Set<String> reasonIds) {
+        Map<String, Node> top = y.mapping(root, "flow file", Set.of("flow", "start", "nodes"));
+        String name = y.string(top, "flow", root, "flow file", true);
+        String start = y.string(top, "start", root, "flow file", true);
+        Node nodesNode = top.get("nodes");
+        if (nodesNode == null) {
+            y.error(root, "flow file: 'nodes' is required");
+            return null;
+        }
+        Map<String, Node> nodes = y.mapping(nodesNode, "nodes", null);
+        Map<String, Step> steps = new LinkedHashMap<>();
+        List<Object[]> links = new ArrayList<>(); // {from node, field, target, yaml node}
+        for (var e : nodes.entrySet()) {
+            Step s = parseStep(y, e.getKey(), e.getValue(), links, queueNames, reasonIds);
+            if (s != null) steps.put(e.getKey(), s);
+        }
+        if (start != null && !nodes.containsKey(start)) y.error(top.get("start"), "start node '" + start + "' is not defined" + YamlView.suggest(start, nodes.keySet()));
+        for (Object[] l : links) {
+            String target = (String) l[2];
+            if (!nodes.containsKey(target)) {
+                y.error((Node) l[3], "node '" + l[0] + "': '" + l[1] + "' points to unknown node '" + target + "'" + YamlView.suggest(target, nodes.keySet()));
+            }
+        }
+        return name == null || start == null ? null : new Flow(name, y.file(), start, steps);
+    }
+
+    private static Step parseStep(YamlView y, String id, Node n, List<Object[]> links, Set<String> queueNames, Set<String> reasonIds) {
+        Map<String, Node> m = y.mapping(n, "node '" + id + "'", null);
+        String type = null;
+        for (String k : m.keySet()) if (STEP_TYPES.contains(k)) {
+            if (type != null) y.error(n, "node '" + id + "' has two types: '" + type + "' and '" + k + "'");
+            type = k;
+        }
+        if (type == null) {
+            String guess = m.keySet().stream().findFirst().orElse("");
+            y.error(n, "node '" + id + "' has no known type; unknown node type '" + guess + "'" + YamlView.suggest(guess, STEP_TYPES)
+                    + "; types are " + String.join(", ", new TreeMap<>(toMap(STEP_TYPES)).keySet()));
+            return null;
+        }
+        String what = "node '" + id + "'";
+        for (String k : m.keySet()) if (!STEP_FIELDS.get(type).contains(k)) {
+            y.error(n, what + " (" + type + "): unknown key '" + k + "'" + YamlView.suggest(k, STEP_FIELDS.get(type)));
+        }
+        int line = YamlView.line(n);
+        java.util.function.BiFunction<String, Boolean, String> link = (field, required) -> {
+            String t = y.string(m, field, n, what, required);
+            if (t != null) links.add(new Object[]{id, field, t, m.get(field)});
+            return t;
+        };
+        Duration timeout = Duration.ofMillis((long) (1000 * y.number(m, "timeout_seconds", n, what, 6, 1, 120)));
+        return switch (type) {
+            case "say" -> new Step.Say(id, line, y.string(m, "say", n, what, true), link.apply("next", true));
+            case "predict_issue" -> {
+                Map<String, Node> opts = m.get("predict_issue") instanceof ScalarNode ? Map.of() : y.mapping(m.get("predict_issue"), what + " predict_issue", Set.of("min_confidence"));
+                double min = opts.containsKey("min_confidence") ? y.number(opts, "min_confidence", n, what, 0.5, 0, 1) : y.number(m, "min_confidence", n, what, 0.5, 0, 1);
+                yield new Step.PredictIssue(id, line, min, link.apply("found", true), link.apply("none", true));
+            }
+            case "confirm" -> {
+                String yes = link.apply("yes", true), no = link.apply("no", true), unclear = link.apply("unclear", false);
+                yield new Step.Confirm(id, line, y.string(m, "confirm", n, what, true), yes, no, unclear == null ? no : unclear, timeout);
+            }
+            case "ask" -> new Step.Ask(id, line, y.string(m, "ask", n, what, true), link.apply("matched", true), link.apply("nomatch", true), timeout);
+            case "menu" -> {
+                Map<String, String> options = new LinkedHashMap<>();
+                if (!m.containsKey("options")) y.error(n, what + ": 'options' is required");
+                else for (var o : y.mapping(m.get("options"), what + " options", null).entrySet()) {
+                    if (!o.getKey().matches("[0-9*#]")) y.error(o.getValue(), what + ": option '" + o.getKey() + "' must be one key: 0-9, * or #");
+                    if (o.getValue() instanceof ScalarNode s) {
+                        options.put(o.getKey(), s.getValue());
+                        links.add(new Object[]{id, "options." + o.getKey(), s.getValue(), o.getValue()});
+                    } else y.error(o.getValue(), what + ": option '" + o.getKey() + "' must name a node");
+                }
+                int retries = (int) y.number(m, "retries", n, what, 2, 0, 10);
+                yield new Step.Menu(id, line, y.string(m, "menu", n, what, true), options, retries, link.apply("fallback", true), timeout);
+            }
+            case "set" -> {
+                Map<String, String> values = new LinkedHashMap<>();
+                for (var v : y.mapping(m.get("set"), what + " set", null).entrySet()) {
+                    if (v.getValue() instanceof ScalarNode s) values.put(v.getKey(), s.getValue());
+                    else y.error(v.getValue(), what + ": value of '" + v.getKey() + "' must be a single value");
+                    if (v.getKey().equals("reason") && v.getValue() instanceof ScalarNode s && !reasonIds.isEmpty() && !reasonIds.contains(s.getValue()) && !s.getValue().contains("{{")) {
+                        y.error(v.getValue(), what + ": unknown reason '" + s.getValue() + "'" + YamlView.suggest(s.getValue(), reasonIds));
+                    }
+                }
+                yield new Step.SetVars(id, line, values, link.apply("next", true));
+            }
+            case "switch" -> {
+                String variable = y.string(m, "switch", n, what, true);
+                Map<String, String> cases = new LinkedHashMap<>();
+                if (m.containsKey("cases")) for (var c : y.mapping(m.get("cases"), what + " cases", null).entrySet()) {
+                    if (c.getValue() instanceof ScalarNode s) {
+                        cases.put(c.getKey(), s.getValue());
+                        links.add(new Object[]{id, "cases." + c.getKey(), s.getValue(), c.getValue()});
+                    } else y.error(c.getValue(), what + ": case '" + c.getKey() + "' must name a node");
+                    if ("reason".equals(variable) && !reasonIds.isEmpty() && !reasonIds.contains(c.getKey())) {
+                        y.error(c.getValue(), what + ": case '" + c.getKey() + "' is not a reason in reasons.yml" + YamlView.suggest(c.getKey(), reasonIds));
+                    }
+                }
+                yield new Step.Switch(id, line, variable, cases, link.apply("default", true));
+            }
+            case "queue" -> {
+                String q = y.string(m, "queue", n, what, true);
+                if (q != null && !queueNames.contains(q)) y.error(m.get("queue"), what + ": unknown queue '" + q + "'" + YamlView.suggest(q, queueNames) + " (queues are defined in queues.yml)");
+                yield new Step.Queue(id, line, q, link.apply("next", true));
+            }
+            case "hangup" -> new Step.Hangup(id, line);
+            default -> throw new IllegalStateException("unhandled step type " + type);
+        };
+    }
+
+    private static List<Reason> parseReasons(YamlView y, Node root) {
+        Map<String, Node> top = y.mapping(root, "reasons file", Set.of("reasons"));
+        List<Reason> out = new ArrayList<>();
+        if (!top.containsKey("reasons")) {
+            y.error(root, "reasons file: 'reasons' is required");
+            return out;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (Node item : y.sequence(top.get("reasons"), "reasons")) {
+            Map<String, Node> m = y.mapping(item, "reason", Set.of("id", "label", "confirm", "keywords", "examples", "likely_when"));
+            String id = y.string(m, "id", item, "reason", true);
+            String what = "reason '" + id + "'";
+            if (id != null && !seen.add(id)) y.error(item, what + " is defined twice");
+            List<Reason.EventRule> rules = new ArrayList<>();
+            if (m.containsKey("likely_when")) for (Node r : y.sequence(m.get("likely_when"), what + ": likely_when")) {
+                Map<String, Node> rm = y.mapping(r, what + " likely_when", Set.of("event", "status", "within_days", "weight"));
+                String type = y.string(rm, "event", r, what + " likely_when", true);
+                int days = (int) y.number(rm, "within_days", r, what + " likely_when", 30, 1, 3650);
+                double weight = y.number(rm, "weight", r, what + " likely_when", 0.8, 0.01, 1);
+                if (type != null) rules.add(new Reason.EventRule(type, y.string(rm, "status", r, what, false), days, weight));
+            }
+            if (id != null) {
+                String label = y.string(m, "label", item, what, false);
+                String confirm = y.string(m, "confirm", item, what, false);
+                out.add(new Reason(id, label == null ? id : label, confirm == null ? "Are you calling about " + (label == null ? id : label) + "?" : confirm,
+                        y.strings(m, "keywords", what), y.strings(m, "examples", what), rules));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, QueueDefinition> parseQueues(YamlView y, Node root) {
+        Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues"));
+        Map<String, QueueDefinition> out = new LinkedHashMap<>();
+        if (!top.containsKey("queues")) {
+            y.error(root, "queues file: 'queues' is required");
+            return out;
+        }
+        for (Node item : y.sequence(top.get("queues"), "queues")) {
+            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement"));
+            String name = y.string(m, "name", item, "queue", true);
+            String what = "queue '" + name + "'";
+            if (name == null) continue;
+            if (out.containsKey(name)) y.error(item, what + " is defined twice");
+            out.put(name, new QueueDefinition(name,
+                    Duration.ofSeconds((long) y.number(m, "max_wait_seconds", item, what, 120, 5, 3600)),
+                    Duration.ofSeconds((long) y.number(m, "ring_timeout_seconds", item, what, 20, 3, 120)),
+                    y.string(m, "announcement", item, what, false)));
+        }
+        return out;
+    }
+
+    private static Map<String, String> toMap(Set<String> s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        s.forEach(k -> m.put(k, k));
+        return m;
+    }
+
+    private static String version(Map<String, String> contents) {
+        try {
+            var md = MessageDigest.getInstance("SHA-256");
+            for (var e : contents.entrySet()) {
+                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 6);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

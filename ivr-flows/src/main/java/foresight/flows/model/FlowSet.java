@@ -1,0 +1,19 @@
+package foresight.flows.model;
+
+import foresight.speech.reason.Reason;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything loaded from one operator directory at one moment: flows, queues and reasons. Immutable; a reload
+ * builds a new one. {@code version} is a content hash, stored on every call that runs it.
+ */
+public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
+    public FlowSet {
+        flows = Map.copyOf(flows);
+        queues = Map.copyOf(queues);
+        reasons = List.copyOf(reasons);
+    }
+}

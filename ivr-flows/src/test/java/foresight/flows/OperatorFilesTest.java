@@ -1,0 +1,99 @@
+package foresight.flows;
+
+import foresight.flows.load.FlowLoadException;
+import foresight.flows.load.FlowRegistry;
+import foresight.flows.load.OperatorFiles;
+import foresight.flows.model.Step;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OperatorFilesTest {
+    static final Path EXAMPLE = Path.of("../examples/hotline");
+    @TempDir Path tmp;
+
+    private Path copyExample() throws IOException {
+        try (Stream<Path> s = Files.walk(EXAMPLE)) {
+            for (Path p : s.toList()) {
+                Path t = tmp.resolve(EXAMPLE.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        return tmp;
+    }
+
+    private static void replace(Path file, String from, String to) throws IOException {
+        String s = Files.readString(file);
+        assertThat(s).contains(from);
+        Files.writeString(file, s.replace(from, to));
+    }
+
+    @Test
+    void exampleHotlineLoadsWithAllNodeKinds() throws Exception {
+        var set = OperatorFiles.load(EXAMPLE);
+        var flow = set.flows().get("hotline");
+        assertThat(flow.start()).isEqualTo("greet");
+        assertThat(flow.steps().values()).hasAtLeastOneElementOfType(Step.PredictIssue.class).hasAtLeastOneElementOfType(Step.Confirm.class)
+                .hasAtLeastOneElementOfType(Step.Ask.class).hasAtLeastOneElementOfType(Step.Menu.class).hasAtLeastOneElementOfType(Step.Queue.class);
+        assertThat(set.queues()).containsKeys("refunds", "cards", "general");
+        assertThat(set.reasons()).extracting(r -> r.id()).contains("refund", "card_lost");
+        assertThat(set.version()).hasSize(12);
+    }
+
+    @Test
+    void brokenReferenceIsReportedWithFileAndLine() throws Exception {
+        Path dir = copyExample();
+        Path flow = dir.resolve("flows/hotline.yml");
+        replace(flow, "    next: predict\n", "    next: predictt\n");
+        int line = Files.readAllLines(flow).indexOf("    next: predictt") + 1;
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).isInstanceOf(FlowLoadException.class)
+                .hasMessageContaining(flow + ":" + line + ": node 'greet': 'next' points to unknown node 'predictt' (did you mean 'predict'?)");
+    }
+
+    @Test
+    void everyMistakeIsReportedAtOnce() throws Exception {
+        Path dir = copyExample();
+        Path flow = dir.resolve("flows/hotline.yml");
+        replace(flow, "    queue: refunds\n", "    qeue: refunds\n");
+        replace(flow, "    queue: cards\n", "    queue: cardz\n");
+        var e = (FlowLoadException) org.assertj.core.api.Assertions.catchThrowable(() -> OperatorFiles.load(dir));
+        assertThat(e.errors()).extracting(Object::toString)
+                .anyMatch(m -> m.contains("unknown node type 'qeue' (did you mean 'queue'?)"))
+                .anyMatch(m -> m.contains("unknown queue 'cardz' (did you mean 'cards'?)"));
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesTheLine() throws Exception {
+        Path dir = copyExample();
+        Path flow = dir.resolve("flows/hotline.yml");
+        replace(flow, "    next: predict\n", "    next: [predict\n");
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining(flow + ":").hasMessageContaining("YAML syntax");
+    }
+
+    @Test
+    void registryKeepsLastGoodVersionWhenAnEditIsBrokenAndTakesTheNextGoodOne() throws Exception {
+        Path dir = copyExample();
+        Path flow = dir.resolve("flows/hotline.yml");
+        try (var registry = new FlowRegistry(dir)) {
+            String v1 = registry.current().version();
+            replace(flow, "Thank you for calling Foresight Bank.", "Welcome to Foresight Bank.");
+            assertThat(registry.reloadIfChanged()).isTrue();
+            String v2 = registry.current().version();
+            assertThat(v2).isNotEqualTo(v1);
+            assertThat(((Step.Say) registry.current().flows().get("hotline").step("greet")).text()).isEqualTo("Welcome to Foresight Bank.");
+
+            replace(flow, "    next: predict\n", "    next: nowhere\n");
+            assertThat(registry.reloadIfChanged()).isFalse();
+            assertThat(registry.current().version()).isEqualTo(v2);
+            assertThat(registry.lastErrors()).extracting(Object::toString).anyMatch(m -> m.matches(".*hotline.yml:\\d+: node 'greet'.*nowhere.*"));
+        }
+    }
+}
