@@ -68,7 +68,7 @@ public final class Acd {
      * Keeps the caller in the queue until an agent has talked with them, the queue's max wait passes, or they
      * hang up. Blocks the call's thread; the caller hears whatever the flow queued (announcement, music).
      */
-    public AcdOutcome serve(CallControl call, QueueDefinition queue) {
+    public AcdOutcome serve(CallControl call, QueueDefinition queue, java.util.function.Consumer<Agent> onAnswered) {
         Instant deadline = clock.instant().plus(queue.maxWait());
         Set<Long> tried = new HashSet<>();
         lock.lock();
@@ -90,7 +90,11 @@ public final class Acd {
                 BridgeOutcome outcome;
                 try {
                     moveAgent(c.agent, AgentState.RINGING);
-                    outcome = call.bridge(c.contact, queue.ringTimeout());
+                    outcome = call.bridge(c.contact, queue.ringTimeout(), () -> {
+                        moveAgent(c.agent, AgentState.ON_CALL);
+                        log.info("call={} event=agent_answered queue={} agent={}", call.id(), queue.name(), c.agent.username());
+                        onAnswered.accept(c.agent);
+                    });
                 } catch (CallEndedException e) {
                     moveAgent(c.agent, AgentState.AVAILABLE);
                     return new AcdOutcome.Abandoned();

@@ -148,7 +148,7 @@ public final class Call implements CallControl {
     public void sendDigit(char digit) { media.sendDigit(digit); }
 
     @Override
-    public BridgeOutcome bridge(String contactUri, Duration ringTimeout) {
+    public BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered) {
         ensureLive();
         SipLeg agent;
         try {
@@ -171,6 +171,11 @@ public final class Call implements CallControl {
         media.bridge(agent.rtp());
         Instant t0 = Instant.now();
         log.info("call={} event=bridged agent_contact={}", id, contactUri);
+        try {
+            onAnswered.run();
+        } catch (RuntimeException e) {
+            log.warn("call={} event=on_answered_failed error={}", id, e.toString());
+        }
         CompletableFuture.anyOf(leg.ended(), agent.ended()).join();
         String endedBy = leg.ended().isDone() ? "caller" : "agent";
         media.bridge(null);

@@ -36,8 +36,11 @@ public interface CallControl {
     /** Forgets keys pressed so far, e.g. before a new question. */
     void clearDigits();
 
-    /** Rings {@code contactUri} and, if answered, connects the caller to it until one side hangs up. */
-    BridgeOutcome bridge(String contactUri, Duration ringTimeout);
+    /**
+     * Rings {@code contactUri} and, if answered, connects the caller to it until one side hangs up.
+     * {@code onAnswered} runs on this thread right after the media is bridged.
+     */
+    BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered);
 
     /** Attaches the recorder; frames flow from answer to hang-up. */
     void tap(MediaTap tap);

@@ -87,7 +87,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         var p = new Properties();
-        p.setProperty("javax.sip.STACK_NAME", "foresight-" + config.host() + "-" + config.port());
+        p.setProperty("javax.sip.STACK_NAME", "jainsip.foresight-" + config.host().replace('.', '_') + "-" + config.port()); // JAIN-SIP logs under this name
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");

@@ -243,13 +243,13 @@ public final class FlowRunner implements IncomingCallListener {
         String announcement = def.announcement() != null ? def.announcement() : "Please hold while we connect you to an agent.";
         call.startPlayback(prompt(announcement, ctx));
         call.startPlayback(HoldMusic.CLIP); // the pacer plays queued clips in order; bridging cuts them off
-        AcdOutcome outcome = s.acd().serve(call, def);
+        AcdOutcome outcome = s.acd().serve(call, def, agent -> {
+            s.calls().agent(call.id(), agent.id());
+            event(call, "agent_answered", Map.of("agent", agent.username()));
+        });
         event(call, "queue_left", Map.of("outcome", outcome.getClass().getSimpleName()));
         return switch (outcome) {
-            case AcdOutcome.Answered a -> {
-                s.calls().agent(call.id(), a.agentId());
-                yield "answered_by_agent";
-            }
+            case AcdOutcome.Answered a -> "talked_to_agent_" + a.endedBy() + "_hung_up";
             case AcdOutcome.Abandoned ab -> "abandoned_in_queue";
             case AcdOutcome.TimedOut t -> null;
         };

@@ -103,9 +103,16 @@ public final class TranscriptionWorker implements AutoCloseable {
         return out;
     }
 
+    /** Stops taking jobs; a job in progress gets 10 s to finish before it is interrupted (and later retried). */
     @Override
     public void close() {
         running = false;
-        if (thread != null) thread.interrupt();
+        if (thread == null) return;
+        try {
+            if (!thread.join(Duration.ofSeconds(10))) thread.interrupt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.interrupt();
+        }
     }
 }

@@ -10,7 +10,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -23,16 +22,13 @@ import java.util.function.Consumer;
  */
 public final class RtpSession implements AutoCloseable {
     public static final int SAMPLES_PER_FRAME = 160;
-    /** About 160 ms: beyond this, the oldest frames are dropped so delay never builds up. */
-    private static final int MAX_QUEUED_FRAMES = 8;
 
     private volatile Channel channel; // set once, right after bind
     private final int localPort;
-    private final ArrayBlockingQueue<short[]> inbound = new ArrayBlockingQueue<>(MAX_QUEUED_FRAMES); // event loop writes, pacer reads
+    private final JitterBuffer inbound = new JitterBuffer(); // event loop writes, pacer reads
     private final DtmfReceiver dtmf = new DtmfReceiver(); // event loop only
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
-    private final AtomicLong framesDropped = new AtomicLong();
     private volatile InetSocketAddress remote;
     private volatile boolean latched;
     private volatile int payloadType = 0;
@@ -106,7 +102,9 @@ public final class RtpSession implements AutoCloseable {
 
     public long packetsOut() { return packetsOut.get(); }
 
-    public long framesDropped() { return framesDropped.get(); }
+    public long framesDropped() { return inbound.dropped(); }
+
+    public long framesConcealed() { return inbound.concealed(); }
 
     public InetSocketAddress remote() { return remote; }
 
@@ -137,10 +135,7 @@ public final class RtpSession implements AutoCloseable {
             // Peers may packetise other than 20 ms; cut into 20 ms frames, dropping a ragged tail.
             for (int off = 0; off + SAMPLES_PER_FRAME <= pcm.length; off += SAMPLES_PER_FRAME) {
                 short[] frame = off == 0 && pcm.length == SAMPLES_PER_FRAME ? pcm : java.util.Arrays.copyOfRange(pcm, off, off + SAMPLES_PER_FRAME);
-                while (!inbound.offer(frame)) {
-                    inbound.poll();
-                    framesDropped.incrementAndGet();
-                }
+                inbound.offer(frame);
             }
         }
 

@@ -1,0 +1,173 @@
+package foresight.app;
+
+import foresight.acd.Acd;
+import foresight.app.config.ForesightConfig;
+import foresight.app.demo.DemoData;
+import foresight.app.http.HttpApi;
+import foresight.db.Database;
+import foresight.db.DatabaseConfig;
+import foresight.db.agent.AgentRepository;
+import foresight.db.audit.UserRepository;
+import foresight.db.call.CallRepository;
+import foresight.db.customer.CustomerRepository;
+import foresight.db.transcript.TranscriptRepository;
+import foresight.flows.load.FlowRegistry;
+import foresight.flows.run.FlowRunner;
+import foresight.flows.run.Prompts;
+import foresight.media.pacing.Pacer;
+import foresight.media.rtp.RtpEngine;
+import foresight.recording.RecordingStore;
+import foresight.recording.transcribe.TimedWord;
+import foresight.recording.transcribe.TranscriptionWorker;
+import foresight.recording.wav.WavWriter;
+import foresight.sip.SipConfig;
+import foresight.sip.SipGateway;
+import foresight.sip.register.Registrar;
+import foresight.speech.asr.SpeechRecognizer;
+import foresight.speech.tts.SpeechSynthesizer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole server wired from one {@link ForesightConfig}: database, speech, flows, SIP/RTP, recording,
+ * transcription and HTTP. Start once, close once (closing stops in the reverse order).
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final ForesightConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Database db;
+    private SipGateway sip;
+    private SpeechRecognizer asr;
+    private FlowRegistry flows;
+    private HttpApi http;
+    private String adminToken;
+
+    public Server(ForesightConfig config) { this.config = config; }
+
+    public Server start() throws Exception {
+        long t0 = System.nanoTime();
+        var dbc = config.database();
+        db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
+        toClose.add(db);
+        var customers = new CustomerRepository(db.dsl());
+        var calls = new CallRepository(db.dsl());
+        var agents = new AgentRepository(db.dsl());
+        var transcripts = new TranscriptRepository(db.dsl());
+        var users = new UserRepository(db.dsl());
+        recoverAfterCrash(calls, transcripts);
+        if (config.demo().seed() && DemoData.seedIfEmpty(customers, agents, config.sip().realm(), clock)) log.info("event=demo_data_seeded");
+        adminToken = DemoData.ensureAdmin(users);
+        if (adminToken != null) {
+            Path tokenFile = Path.of(config.database().embeddedDataDir()).resolveSibling("admin-token");
+            Files.createDirectories(tokenFile.toAbsolutePath().getParent());
+            Files.writeString(tokenFile, adminToken + "\n");
+        }
+
+        flows = new FlowRegistry(Path.of(config.operator().dir())).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
+        toClose.add(flows);
+        asr = new SpeechRecognizer(Path.of(config.speech().modelDir()), config.speech().maxRecognisers());
+        toClose.add(asr);
+        var prompts = new Prompts(new SpeechSynthesizer());
+
+        var pacer = new Pacer();
+        toClose.add(pacer);
+        var sc = config.sip();
+        var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
+        toClose.add(rtp);
+        var acd = new Acd(agents, clock);
+        var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
+                transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, clock));
+        sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
+                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofHours(4)), rtp, pacer, new Registrar(agents, sc.realm(), clock), runner);
+        sip.start();
+        toClose.add(sip);
+
+        if (config.transcription().enabled()) {
+            var worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
+                    .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
+                    Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts()).start();
+            toClose.add(worker);
+        }
+
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Gauge.builder("foresight_sip_legs_active", sip, SipGateway::activeLegs).description("SIP call legs in progress").register(metrics);
+        Gauge.builder("foresight_media_streams", pacer, Pacer::taskCount).description("calls whose media the pacer runs").register(metrics);
+        Gauge.builder("foresight_media_pacer_max_lateness_seconds", pacer, p -> p.takeMaxLatenessNanos() / 1e9).description("worst pacer wake-up lateness since the last scrape").register(metrics);
+        Gauge.builder("foresight_asr_recognisers_free", asr, SpeechRecognizer::availableRecognisers).register(metrics);
+        Gauge.builder("foresight_transcription_jobs_pending", transcripts, TranscriptRepository::queuedJobs).register(metrics);
+        Gauge.builder("foresight_prompts_cached", prompts, Prompts::cached).register(metrics);
+        http = new HttpApi(calls, users, metrics, this::health).start(config.http().host(), config.http().port());
+        toClose.add(http);
+        log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
+        return this;
+    }
+
+    /** Calls left active and recordings left open by a crash: headers repaired, calls marked failed, audio queued for transcription. */
+    private void recoverAfterCrash(CallRepository calls, TranscriptRepository transcripts) {
+        for (String[] open : transcripts.openRecordings()) {
+            try {
+                long ms = Files.exists(Path.of(open[1])) ? WavWriter.repairHeader(Path.of(open[1])) : 0;
+                transcripts.recordingClosed(open[0], ms);
+                log.warn("call={} event=recording_recovered path={} duration_ms={}", open[0], open[1], ms);
+            } catch (Exception e) {
+                log.error("call={} event=recording_recovery_failed path={}", open[0], open[1], e);
+            }
+        }
+        List<String> failed = calls.failActiveCalls(clock.instant());
+        if (!failed.isEmpty()) log.warn("event=calls_marked_failed count={} reason=node_restart", failed.size());
+    }
+
+    public Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("database", db.healthy());
+        h.put("sip", sip != null && sip.running());
+        h.put("asr", asr != null);
+        h.put("flowVersion", flows.current().version());
+        h.put("flowErrors", flows.lastErrors().stream().map(Object::toString).toList());
+        return h;
+    }
+
+    public ForesightConfig config() { return config; }
+
+    public int httpPort() { return http.port(); }
+
+    /** The admin API token if it was created by this start (first run), else null. */
+    public String newAdminToken() { return adminToken; }
+
+    public Database database() { return db; }
+
+    @Override
+    public void close() {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                log.warn("event=shutdown_step_failed step={} error={}", toClose.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        log.info("event=server_stopped");
+    }
+
+    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
+}

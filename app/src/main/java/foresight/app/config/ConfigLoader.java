@@ -1,0 +1,115 @@
+package foresight.app.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Builds the {@link ForesightConfig}: defaults, then the YAML file (if any), then environment variables.
+ * Unknown keys and wrong types are errors reported as {@code file:line: message}.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ConfigLoader() {}
+
+    public static ForesightConfig load(Path file, Map<String, String> env) throws ConfigException {
+        ObjectNode tree = YAML.valueToTree(ForesightConfig.DEFAULT);
+        if (file != null && Files.exists(file)) {
+            try {
+                JsonNode fromFile = YAML.readTree(file.toFile());
+                if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
+                    if (!fromFile.isObject()) throw new ConfigException(file + ":1: the config must be a mapping of sections");
+                    merge(tree, (ObjectNode) fromFile, file.toString());
+                    YAML.treeToValue(fromFile, Partial.class); // only for unknown-key and type errors with a line
+                }
+            } catch (JsonProcessingException e) {
+                JsonLocation loc = e.getLocation();
+                throw new ConfigException(file + ":" + (loc == null ? 1 : loc.getLineNr()) + ": " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new ConfigException(file + ":1: cannot read: " + e.getMessage());
+            }
+        }
+        applyEnv(tree, env);
+        ForesightConfig c;
+        try {
+            c = YAML.treeToValue(tree, ForesightConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("configuration: " + e.getOriginalMessage());
+        }
+        if ("auto".equalsIgnoreCase(c.sip().host())) {
+            c = new ForesightConfig(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
+                    c.sip().realm(), c.sip().ringTimeoutSeconds()), c.http(), c.database(), c.speech(), c.operator(), c.recording(), c.transcription(), c.demo());
+        }
+        return c;
+    }
+
+    /** Mirrors the record tree, so a file's mistakes are found with their line numbers. */
+    record Partial(ForesightConfig.Sip sip, ForesightConfig.Http http, ForesightConfig.Database database, ForesightConfig.Speech speech,
+                   ForesightConfig.Operator operator, ForesightConfig.Recording recording, ForesightConfig.Transcription transcription,
+                   ForesightConfig.Demo demo) {}
+
+    private static void merge(ObjectNode into, ObjectNode from, String file) throws ConfigException {
+        Iterator<Map.Entry<String, JsonNode>> it = from.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            JsonNode target = into.get(e.getKey());
+            if (target instanceof ObjectNode t && e.getValue() instanceof ObjectNode v) merge(t, v, file);
+            else into.set(e.getKey(), e.getValue());
+        }
+    }
+
+    /** FORESIGHT_SIP_PORT → sip.port; FORESIGHT_SPEECH_MODEL_DIR → speech.modelDir (underscores and case ignored). */
+    private static void applyEnv(ObjectNode tree, Map<String, String> env) throws ConfigException {
+        for (var e : env.entrySet()) {
+            if (!e.getKey().startsWith("FORESIGHT_")) continue;
+            String rest = e.getKey().substring("FORESIGHT_".length());
+            int us = rest.indexOf('_');
+            if (us < 0) continue;
+            String section = rest.substring(0, us).toLowerCase();
+            String field = rest.substring(us + 1).replace("_", "").toLowerCase();
+            if (!(tree.get(section) instanceof ObjectNode s)) throw new ConfigException("environment " + e.getKey() + ": no config section '" + section + "'");
+            String match = null;
+            for (Iterator<String> names = s.fieldNames(); names.hasNext(); ) {
+                String n = names.next();
+                if (n.toLowerCase().equals(field)) match = n;
+            }
+            if (match == null) throw new ConfigException("environment " + e.getKey() + ": section '" + section + "' has no field like '" + field + "'");
+            s.put(match, e.getValue());
+        }
+    }
+
+    static String primaryAddress() {
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback() || ni.isVirtual()) continue;
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return a.getHostAddress();
+                }
+            }
+        } catch (IOException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
+    }
+
+    /** A configuration mistake, as {@code file:line: message}. */
+    public static final class ConfigException extends Exception {
+        public ConfigException(String message) { super(message); }
+    }
+}

@@ -1,0 +1,53 @@
+package foresight.app.config;
+
+/**
+ * All settings, from one YAML file ({@code foresight.yml}) with environment overrides
+ * ({@code FORESIGHT_<SECTION>_<FIELD>}, e.g. {@code FORESIGHT_SIP_PORT=5070}). Every field has a default that
+ * works on a fresh checkout: embedded PostgreSQL, SIP on 5060, HTTP on 8080, the example hotline.
+ */
+public record ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
+                              Recording recording, Transcription transcription, Demo demo) {
+
+    /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
+    public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20);
+    }
+
+    /** The web pages and API. */
+    public record Http(String host, int port) {
+        public static final Http DEFAULT = new Http("0.0.0.0", 8080);
+    }
+
+    /** PostgreSQL: {@code url} empty means embedded, with files under {@code embeddedDataDir}. */
+    public record Database(String url, String user, String password, String embeddedDataDir, int poolSize) {
+        public static final Database DEFAULT = new Database(null, null, null, "data/pg", 10);
+    }
+
+    /** The Vosk model folder and how many recognisers may run at once. */
+    public record Speech(String modelDir, int maxRecognisers) {
+        public static final Speech DEFAULT = new Speech("speech/target/model-unpacked/assets/model-en-us", 8);
+    }
+
+    /** The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits. */
+    public record Operator(String dir, String entryFlow, int reloadIntervalMillis) {
+        public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000);
+    }
+
+    /** Where call recordings are written. */
+    public record Recording(String dir) {
+        public static final Recording DEFAULT = new Recording("data/recordings");
+    }
+
+    /** Post-call transcription workers. */
+    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) {
+        public static final Transcription DEFAULT = new Transcription(true, 1000, 3);
+    }
+
+    /** Demo customers, agents and an admin token, inserted once into an empty database. */
+    public record Demo(boolean seed) {
+        public static final Demo DEFAULT = new Demo(true);
+    }
+
+    public static final ForesightConfig DEFAULT = new ForesightConfig(Sip.DEFAULT, Http.DEFAULT, Database.DEFAULT,
+            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT);
+}

@@ -1,0 +1,57 @@
+package foresight.app.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An agent on a real softphone: baresip registers with digest auth, answers automatically, speaks a WAV file
+ * as its microphone and dumps what it hears (sndfile module) so the test can check audio reached the agent.
+ */
+final class BaresipAgent implements AutoCloseable {
+    final Path dir;
+    private final Process process;
+
+    BaresipAgent(Path dir, String user, String password, int registrarPort, int sipPort, int rtpMin, Path micWav) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("config"), String.join("\n",
+                "poll_method epoll",
+                "sip_listen 127.0.0.1:" + sipPort,
+                "audio_player aubridge,sink",
+                "audio_alert aubridge,sink",
+                "audio_source aufile," + micWav.toAbsolutePath(),
+                "module_path /usr/lib/baresip/modules",
+                "module g711.so",
+                "module aufile.so",
+                "module aubridge.so",
+                "module sndfile.so",
+                "module_app account.so",
+                "module_app menu.so",
+                "snd_path " + dir.toAbsolutePath(),
+                "rtp_ports " + rtpMin + "-" + (rtpMin + 100),
+                ""));
+        Files.writeString(dir.resolve("accounts"), "<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password
+                + ";answermode=auto;regint=300\n");
+        process = new ProcessBuilder("baresip", "-f", dir.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+    }
+
+    String log() throws IOException { return Files.readString(dir.resolve("baresip.log")); }
+
+    /** The WAV of what the agent's phone decoded from the network (sndfile writes one per call and direction). */
+    Optional<Path> heardWav() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("dump") && p.getFileName().toString().contains("dec"))
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+}

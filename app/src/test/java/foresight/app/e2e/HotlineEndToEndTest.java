@@ -1,0 +1,276 @@
+package foresight.app.e2e;
+
+import foresight.app.Server;
+import foresight.app.cli.Main;
+import foresight.app.config.ForesightConfig;
+import foresight.db.agent.AgentRepository;
+import foresight.db.call.CallRepository;
+import foresight.db.call.CallSummary;
+import foresight.db.transcript.TranscriptRepository;
+import foresight.recording.wav.WavReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The walking skeleton as a caller, an agent and a QA reviewer see it: real SIP over UDP on 127.0.0.1, real RTP
+ * G.711, embedded PostgreSQL, the Vosk model, FreeTTS prompts, espeak-ng voices, baresip as the agent's
+ * softphone and SIPp as an independent caller.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HotlineEndToEndTest {
+    static final int SIP_PORT = 25060;
+    static final String HOTLINE = "sip:hotline@127.0.0.1:" + SIP_PORT;
+    static Path work;
+    static Path operatorDir;
+    static Server server;
+    static TestPhone phone;
+    static BaresipAgent agent;
+    static CallRepository calls;
+    static TranscriptRepository transcripts;
+    static HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("foresight-e2e");
+        operatorDir = work.resolve("operator");
+        copy(Path.of("../examples/hotline"), operatorDir);
+        var d = ForesightConfig.DEFAULT;
+        var config = new ForesightConfig(
+                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 32000, 32998, "foresight", 15),
+                new ForesightConfig.Http("127.0.0.1", 0),
+                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
+                new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
+                new ForesightConfig.Operator(operatorDir.toString(), "hotline", 200),
+                new ForesightConfig.Recording(work.resolve("recordings").toString()),
+                new ForesightConfig.Transcription(true, 200, 3), d.demo());
+        server = new Server(config).start();
+        calls = new CallRepository(server.database().dsl());
+        transcripts = new TranscriptRepository(server.database().dsl());
+        phone = new TestPhone(25062, 33000);
+        Path mic = Voices.wav8k("Hello, I can help you with your refund.", work.resolve("voices"), 300, 160);
+        agent = new BaresipAgent(work.resolve("agent"), "1001", "1001secret", SIP_PORT, 25070, 34000, mic);
+        var agents = new AgentRepository(server.database().dsl());
+        long agentId = agents.findByUsername("1001").orElseThrow().id();
+        await("baresip registered with digest auth").atMost(Duration.ofSeconds(20))
+                .until(() -> !agents.contacts(agentId, Instant.now()).isEmpty());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) agent.close();
+        if (phone != null) phone.close();
+        if (server != null) server.close();
+    }
+
+    static void copy(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+    }
+
+    /** The newest call from {@code caller} started after {@code since}. */
+    static CallSummary latestCallFrom(String caller, Instant since) {
+        return calls.search(null, 50).stream()
+                .filter(c -> c.caller().equals(caller) && !c.startedAt().isBefore(since)).findFirst().orElse(null);
+    }
+
+    static CallSummary awaitCall(String caller, Instant since, java.util.function.Predicate<CallSummary> condition, String what) {
+        return await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> latestCallFrom(caller, since), c -> c != null && condition.test(c));
+    }
+
+    @Test
+    @Order(1)
+    void knownCustomerHearsPredictionSaysYesAndTalksToAgentThenCallIsRecordedTranscribedAndSearchable() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550100")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("yes", work.resolve("voices")));
+
+            var bridged = awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent 1001 answered");
+            assertThat(line.voicedFramesDuring(Duration.ofSeconds(6))).as("the caller hears the agent speak").isGreaterThan(50);
+            line.say(Voices.pcm8k("I would like a refund for my order", work.resolve("voices")));
+            line.call.hangUp("caller done");
+            assertThat(bridged.predictedReason()).isEqualTo("refund");
+        }
+        CallSummary c = awaitCall("+15550100", since, x -> "completed".equals(x.status()), "call row completed");
+        assertThat(c.predictedReason()).isEqualTo("refund");
+        assertThat(c.predictionConfidence()).isGreaterThan(0.5);
+        assertThat(c.confirmed()).as("caller's spoken yes recognised").isTrue();
+        assertThat(c.confirmedReason()).isEqualTo("refund");
+        assertThat(c.queue()).isEqualTo("refunds");
+        assertThat(c.agent()).isEqualTo("1001");
+        assertThat(c.flowName()).isEqualTo("hotline");
+        assertThat(c.flowVersion()).isEqualTo(server.health().get("flowVersion"));
+
+        // The agent's phone decoded the caller's voice: RTP flowed from caller through Foresight to the agent.
+        await("agent dump written").atMost(Duration.ofSeconds(10)).until(() -> agent.heardWav().isPresent());
+        short[] agentHeard = WavReader.read(agent.heardWav().get()).channels()[0];
+        assertThat(Voices.rms(agentHeard, 0, agentHeard.length)).as("agent heard the caller").isGreaterThan(100);
+
+        // One stereo WAV: caller left, IVR and agent right, both with sound.
+        await("recording closed").atMost(Duration.ofSeconds(10)).until(() -> Files.size(Path.of(c.recordingPath())) > 44);
+        var wav = WavReader.read(Path.of(c.recordingPath()));
+        assertThat(wav.channels()).hasNumberOfRows(2);
+        assertThat(Voices.rms(wav.channels()[0], 0, wav.channels()[0].length)).as("caller channel").isGreaterThan(100);
+        assertThat(Voices.rms(wav.channels()[1], 0, wav.channels()[1].length)).as("IVR/agent channel").isGreaterThan(100);
+
+        // After hang-up the transcription job runs; the call is then found by full-text search.
+        var found = await("transcript searchable").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> calls.search("refund", 10), l -> l.stream().anyMatch(x -> x.id().equals(c.id())));
+        assertThat(found.stream().filter(x -> x.id().equals(c.id())).findFirst().orElseThrow().snippet()).contains("<<refund");
+        assertThat(transcripts.segments(c.id())).extracting(s -> s.channel()).contains("caller", "agent");
+
+        // The same through the HTTP API, with a token; without one, nothing.
+        var resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls?q=refund"))
+                .header("Authorization", "Bearer " + server.newAdminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(resp.body()).contains(c.id()).contains("\"queue\":\"refunds\"").contains("\"agent\":\"1001\"").contains(c.recordingPath());
+        var anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls?q=refund")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void unknownCallerSaysWhyTheyCallAndIsRoutedByTheReasonCatalogue() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550199")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("I lost my bank card. I think it was stolen.", work.resolve("voices")));
+            awaitCall("+15550199", since, c -> "cards".equals(c.queue()), "queued in cards");
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550199", since, x -> !"active".equals(x.status()), "call ended");
+        assertThat(c.predictedReason()).as("no history, no prediction").isNull();
+        assertThat(c.confirmedReason()).isEqualTo("card_lost");
+        assertThat(c.callerSaid()).as("what Vosk heard is stored on the call").containsAnyOf("card", "stolen", "lost");
+        assertThat(c.queue()).isEqualTo("cards");
+    }
+
+    @Test
+    @Order(3)
+    void callerWhoSaysNoAndThenNothingGetsTheMenuAndChoosesByKeypad() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550100")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("no", work.resolve("voices")));
+            awaitCall("+15550100", since, c -> Boolean.FALSE.equals(c.confirmed()), "no recognised");
+            // Stay silent through "why are you calling?"; the menu follows. Press 2 (RFC 4733) while it plays.
+            await("menu reached").atMost(Duration.ofSeconds(30)).until(() -> calls.eventTypes(latestCallFrom("+15550100", since).id()).contains("ask"));
+            line.voicedFramesDuring(Duration.ofSeconds(2));
+            line.press('2');
+            awaitCall("+15550100", since, c -> "cards".equals(c.queue()), "queued in cards");
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
+        assertThat(c.confirmed()).isFalse();
+        assertThat(c.confirmedReason()).isEqualTo("card_lost");
+        assertThat(c.queue()).isEqualTo("cards");
+    }
+
+    @Test
+    @Order(4)
+    void sippCallerIsAnsweredRecordedAndItsByeEndsTheCall() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "3000",
+                "-p", "25090", "-i", "127.0.0.1", "-timeout", "30s", "-nostdin")
+                .redirectErrorStream(true).redirectOutput(work.resolve("sipp.log").toFile()).start();
+        assertThat(sipp.waitFor()).as("sipp exit code (0 = all calls succeeded); log: " + work.resolve("sipp.log")).isZero();
+        CallSummary c = awaitCall("sipp", since, x -> !"active".equals(x.status()), "sipp call ended");
+        assertThat(c.status()).isEqualTo("completed");
+        assertThat(Path.of(c.recordingPath())).exists();
+    }
+
+    @Test
+    @Order(5)
+    void flowEditsGoLiveForTheNextCallAndABrokenEditKeepsTheLastGoodVersion() throws Exception {
+        Path flow = operatorDir.resolve("flows/hotline.yml");
+        String original = Files.readString(flow);
+        String before = (String) server.health().get("flowVersion");
+        try {
+            // Good edit: the greeting now ends the call.
+            Files.writeString(flow, original.replace("    next: predict\n", "    next: bye\n"));
+            await("new version live").atMost(Duration.ofSeconds(10)).until(() -> !before.equals(server.health().get("flowVersion")));
+            String edited = (String) server.health().get("flowVersion");
+            Instant since = Instant.now().minusSeconds(1);
+            try (var line = phone.dial(HOTLINE, "+15550102")) {
+                assertThat(line.call.awaitEnd(Duration.ofSeconds(20))).as("Foresight hangs up after the greeting").isEqualTo("remote_bye");
+            }
+            CallSummary c = awaitCall("+15550102", since, x -> !"active".equals(x.status()), "call ended");
+            assertThat(c.flowVersion()).isEqualTo(edited);
+
+            // Broken edit: rejected with file:line, the edited version stays live and calls still work.
+            Files.writeString(flow, original.replace("    next: predict\n", "    next: nowhere\n"));
+            await("edit rejected").atMost(Duration.ofSeconds(10)).until(() -> !((List<?>) server.health().get("flowErrors")).isEmpty());
+            assertThat(server.health().get("flowErrors").toString()).containsPattern("hotline.yml:\\d+: node 'greet': 'next' points to unknown node 'nowhere'");
+            assertThat(server.health().get("flowVersion")).isEqualTo(edited);
+            Instant since2 = Instant.now().minusSeconds(1);
+            try (var line = phone.dial(HOTLINE, "+15550102")) {
+                assertThat(line.call.awaitEnd(Duration.ofSeconds(20))).isEqualTo("remote_bye");
+            }
+            assertThat(awaitCall("+15550102", since2, x -> !"active".equals(x.status()), "call ended").flowVersion()).isEqualTo(edited);
+        } finally {
+            Files.writeString(flow, original);
+            await("original restored").atMost(Duration.ofSeconds(10)).until(() -> before.equals(server.health().get("flowVersion")));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void healthAndMetricsAnswerWhileRunning() throws Exception {
+        var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"database\":true").contains("\"sip\":true").contains("\"asr\":true");
+        var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("foresight_sip_legs_active").contains("foresight_transcription_jobs_pending").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    @Order(7)
+    void validateAcceptsTheExampleAndRejectsABrokenCopyWithFileAndLine() throws Exception {
+        assertThat(new CommandLine(new Main()).execute("validate", "../examples/hotline")).isZero();
+        Path broken = work.resolve("broken");
+        copy(Path.of("../examples/hotline"), broken);
+        Path flow = broken.resolve("flows/hotline.yml");
+        Files.writeString(flow, Files.readString(flow).replace("    no: ask_reason\n", "    no: ask_reasn\n"));
+        var err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute("validate", broken.toString());
+        } finally {
+            System.setErr(old);
+        }
+        int line = Files.readAllLines(flow).indexOf("    no: ask_reasn") + 1;
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains(flow + ":" + line + ": node 'confirm_prediction': 'no' points to unknown node 'ask_reasn' (did you mean 'ask_reason'?)");
+    }
+}
