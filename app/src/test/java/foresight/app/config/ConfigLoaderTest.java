@@ -1,0 +1,52 @@
+package foresight.app.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir Path dir;
+
+    @Test
+    void theDocumentedFileHoldsExactlyTheBuiltInDefaults() throws Exception {
+        var fromFile = ConfigLoader.load(Path.of("../foresight.yml"), Map.of("FORESIGHT_SIP_HOST", "127.0.0.1"));
+        var builtIn = ConfigLoader.load(null, Map.of("FORESIGHT_SIP_HOST", "127.0.0.1"));
+        assertThat(fromFile).isEqualTo(builtIn);
+        assertThat(builtIn.sip().port()).isEqualTo(5060);
+        assertThat(builtIn.database().url()).isNull();
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "sip:\n  port: 5070\nhttp:\n  port: 9090\n");
+        var c = ConfigLoader.load(f, Map.of("FORESIGHT_SIP_PORT", "5080", "FORESIGHT_SPEECH_MAX_RECOGNISERS", "2"));
+        assertThat(c.sip().port()).isEqualTo(5080);
+        assertThat(c.http().port()).isEqualTo(9090);
+        assertThat(c.speech().maxRecognisers()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownKeyIsReportedWithFileAndLine() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "sip:\n  port: 5070\n  prot: 5071\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageStartingWith(f + ":3: ").hasMessageContaining("prot");
+    }
+
+    @Test
+    void misspelledEnvironmentVariableIsAnErrorNotSilentlyIgnored() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FORESIGHT_SIP_PROT", "1")))
+                .hasMessageContaining("FORESIGHT_SIP_PROT");
+    }
+
+    @Test
+    void autoHostResolvesToAConcreteAddress() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).sip().host()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    }
+}
