@@ -35,12 +35,16 @@ public final class ConfigLoader {
                 JsonNode fromFile = YAML.readTree(file.toFile());
                 if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
                     if (!fromFile.isObject()) throw new ConfigException(file + ":1: the config must be a mapping of sections");
+                    YAML.readValue(file.toFile(), Partial.class); // read from the file, not the tree, so errors carry a line
                     merge(tree, (ObjectNode) fromFile, file.toString());
-                    YAML.treeToValue(fromFile, Partial.class); // only for unknown-key and type errors with a line
                 }
             } catch (JsonProcessingException e) {
                 JsonLocation loc = e.getLocation();
-                throw new ConfigException(file + ":" + (loc == null ? 1 : loc.getLineNr()) + ": " + e.getOriginalMessage());
+                int line = loc == null ? 1 : loc.getLineNr();
+                if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+                    line = lineOfKey(file, u.getPath(), line); // the YAML parser points past the value; name the key's line
+                }
+                throw new ConfigException(file + ":" + line + ": " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw new ConfigException(file + ":1: cannot read: " + e.getMessage());
             }
@@ -57,6 +61,26 @@ public final class ConfigLoader {
                     c.sip().realm(), c.sip().ringTimeoutSeconds()), c.http(), c.database(), c.speech(), c.operator(), c.recording(), c.transcription(), c.demo());
         }
         return c;
+    }
+
+    /** The line of the last key in {@code path} (searched after the line of each enclosing key), else {@code fallback}. */
+    private static int lineOfKey(Path file, java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path, int fallback) {
+        try {
+            var lines = Files.readAllLines(file);
+            int from = 0;
+            int found = -1;
+            for (var ref : path) {
+                if (ref.getFieldName() == null) continue;
+                var key = java.util.regex.Pattern.compile("^\\s*" + java.util.regex.Pattern.quote(ref.getFieldName()) + "\\s*:");
+                found = -1;
+                for (int i = from; i < lines.size(); i++) if (key.matcher(lines.get(i)).find()) { found = i; break; }
+                if (found < 0) return fallback;
+                from = found + 1;
+            }
+            return found < 0 ? fallback : found + 1;
+        } catch (IOException e) {
+            return fallback;
+        }
     }
 
     /** Mirrors the record tree, so a file's mistakes are found with their line numbers. */
