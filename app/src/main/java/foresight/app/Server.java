@@ -22,9 +22,11 @@ import foresight.recording.transcribe.TranscriptionWorker;
 import foresight.recording.wav.WavWriter;
 import foresight.sip.SipConfig;
 import foresight.sip.SipGateway;
+import foresight.sip.guard.FloodGuard;
 import foresight.sip.register.Registrar;
 import foresight.speech.asr.SpeechRecognizer;
 import foresight.speech.tts.SpeechSynthesizer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -57,6 +59,7 @@ public final class Server implements AutoCloseable {
     private SipGateway sip;
     private SpeechRecognizer asr;
     private FlowRegistry flows;
+    private FloodGuard guard;
     private HttpApi http;
     private String adminToken;
 
@@ -95,8 +98,11 @@ public final class Server implements AutoCloseable {
         var acd = new Acd(agents, clock);
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
                 transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, clock));
+        var g = sc.guard();
+        guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
-                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofHours(4)), rtp, pacer, new Registrar(agents, sc.realm(), clock), runner);
+                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds())),
+                rtp, pacer, new Registrar(agents, sc.realm(), clock), runner, guard);
         sip.start();
         toClose.add(sip);
 
@@ -117,6 +123,10 @@ public final class Server implements AutoCloseable {
         Gauge.builder("foresight_asr_recognisers_free", asr, SpeechRecognizer::availableRecognisers).register(metrics);
         Gauge.builder("foresight_transcription_jobs_pending", transcripts, TranscriptRepository::queuedJobs).register(metrics);
         Gauge.builder("foresight_prompts_cached", prompts, Prompts::cached).register(metrics);
+        FunctionCounter.builder("foresight_sip_dropped_scanner", guard, FloodGuard::droppedScanner).description("requests dropped: scanner user agent").register(metrics);
+        FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
+        FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
+        FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
         http = new HttpApi(calls, users, metrics, this::health).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
@@ -156,6 +166,8 @@ public final class Server implements AutoCloseable {
     public String newAdminToken() { return adminToken; }
 
     public Database database() { return db; }
+
+    public FloodGuard floodGuard() { return guard; }
 
     @Override
     public void close() {

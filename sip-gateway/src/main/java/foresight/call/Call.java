@@ -39,7 +39,10 @@ public final class Call implements CallControl {
         this.leg = leg;
         this.gateway = gateway;
         this.pacer = pacer;
-        this.media = new CallMedia(id, leg.rtp());
+        this.media = new CallMedia(id, leg.rtp(), gateway.config().rtpTimeout(), gateway.config().maxCallDuration(), reason -> {
+            log.warn("call={} event=media_timeout reason={}", id, reason);
+            Thread.ofVirtual().name("timeout-" + id).start(() -> hangUp(reason)); // never signal from the pacer thread
+        });
         leg.rtp().onDigit(d -> {
             digits.offer(d);
             log.info("call={} event=dtmf digit={}", id, d);
@@ -152,13 +155,14 @@ public final class Call implements CallControl {
         ensureLive();
         SipLeg agent;
         try {
-            agent = gateway.dial(contactUri, callerNumber, ringTimeout);
+            agent = gateway.dial(contactUri, callerNumber, ringTimeout, leg.ended());
         } catch (Exception e) {
             log.warn("call={} event=agent_dial_failed contact={} error={}", id, contactUri, e.toString());
             return new BridgeOutcome.NotAnswered(500, "error");
         }
         if (agent.state() != SipLeg.State.ANSWERED) {
             String reason = agent.ended().getNow("unknown");
+            if (isEnded()) throw new CallEndedException(id, "caller hung up while the agent's phone rang");
             int status = reason.startsWith("status:") ? Integer.parseInt(reason.substring(7)) : 408;
             return new BridgeOutcome.NotAnswered(status, reason);
         }

@@ -22,6 +22,12 @@ final class CallMedia implements Pacer.Task {
 
     private final String callId;
     private final RtpSession caller;
+    private final long rtpTimeoutNanos;
+    private final long maxDurationNanos;
+    private final java.util.function.Consumer<String> onTimeout;
+    private long startedNanos;          // pacer
+    private int ticks;                  // pacer
+    private boolean timedOut;           // pacer
     private volatile RtpSession bridged;
     private volatile BlockingQueue<short[]> listener;
     private volatile MediaTap tap;
@@ -43,9 +49,13 @@ final class CallMedia implements Pacer.Task {
         Playback(AudioClip clip) { this.clip = clip; }
     }
 
-    CallMedia(String callId, RtpSession caller) {
+    CallMedia(String callId, RtpSession caller, java.time.Duration rtpTimeout, java.time.Duration maxDuration,
+              java.util.function.Consumer<String> onTimeout) {
         this.callId = callId;
         this.caller = caller;
+        this.rtpTimeoutNanos = rtpTimeout.toNanos();
+        this.maxDurationNanos = maxDuration.toNanos();
+        this.onTimeout = onTimeout;
     }
 
     RtpSession caller() { return caller; }
@@ -75,6 +85,7 @@ final class CallMedia implements Pacer.Task {
 
     @Override
     public void tick() {
+        if (++ticks % 50 == 0) checkTimeouts(); // once a second
         short[] in = caller.pollInbound();
         if (in == null) in = SILENCE;
         short[] out;
@@ -125,6 +136,19 @@ final class CallMedia implements Pacer.Task {
         caller.advanceFrame();
         if (++digitFrame >= DTMF_TONE_FRAMES + DTMF_END_PACKETS) sendingDigit = 0;
         return true;
+    }
+
+    /** Hands a stuck call (no RTP from the caller, or over the maximum duration) to {@code onTimeout}, once. */
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        if (startedNanos == 0) startedNanos = now;
+        if (timedOut) return;
+        long silentFor = now - Math.max(caller.lastInboundNanos(), startedNanos);
+        String reason = silentFor > rtpTimeoutNanos ? "rtp_timeout" : now - startedNanos > maxDurationNanos ? "max_duration" : null;
+        if (reason != null) {
+            timedOut = true;
+            onTimeout.accept(reason);
+        }
     }
 
     /** Ends every pending playback; called once when the call is over. */

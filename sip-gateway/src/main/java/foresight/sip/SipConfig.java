@@ -4,16 +4,18 @@ import java.time.Duration;
 
 /**
  * Signalling and media settings. {@code host} is both the bind address and the address written into
- * Via, Contact and SDP, so it must be one phones can reach.
+ * Via, Contact and SDP, so it must be one phones can reach. A call whose caller sends no RTP for
+ * {@code rtpTimeout}, or that lasts longer than {@code maxCallDuration}, is hung up: no call stays stuck open.
  */
 public record SipConfig(String host, int port, int rtpPortMin, int rtpPortMax, String realm, Duration ringTimeout,
-                        Duration maxCallDuration) {
+                        Duration maxCallDuration, Duration rtpTimeout) {
     public static final SipConfig DEFAULT = new SipConfig("127.0.0.1", 5060, 20000, 30000, "foresight",
-            Duration.ofSeconds(20), Duration.ofHours(4));
+            Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(60));
 
     public SipConfig {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("sip.port out of range: " + port);
         if (rtpPortMin % 2 != 0 || rtpPortMax <= rtpPortMin) throw new IllegalArgumentException("sip.rtpPortMin must be even and below sip.rtpPortMax");
         if (realm == null || realm.isBlank()) throw new IllegalArgumentException("sip.realm must be set");
+        if (rtpTimeout.isNegative() || rtpTimeout.isZero()) throw new IllegalArgumentException("sip.rtpTimeoutSeconds must be > 0");
     }
 }

@@ -5,6 +5,7 @@ import foresight.call.IncomingCallListener;
 import foresight.media.pacing.Pacer;
 import foresight.media.rtp.RtpEngine;
 import foresight.media.rtp.RtpSession;
+import foresight.sip.guard.FloodGuard;
 import foresight.sip.register.Registrar;
 import foresight.sip.sdp.Sdp;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +68,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     private final Pacer pacer;
     private final Registrar registrar; // null: REGISTER answered 403
     private final IncomingCallListener listener;
+    private final FloodGuard guard; // null: no flood protection (test peers)
     private final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
     private SipStack stack;
     private SipProvider provider;
@@ -75,6 +78,11 @@ public final class SipGateway implements SipListener, AutoCloseable {
     private volatile boolean running;
 
     public SipGateway(SipConfig config, RtpEngine rtpEngine, Pacer pacer, Registrar registrar, IncomingCallListener listener) {
+        this(config, rtpEngine, pacer, registrar, listener, null);
+    }
+
+    public SipGateway(SipConfig config, RtpEngine rtpEngine, Pacer pacer, Registrar registrar, IncomingCallListener listener, FloodGuard guard) {
+        this.guard = guard;
         this.config = config;
         this.rtpEngine = rtpEngine;
         this.pacer = pacer;
@@ -95,6 +103,9 @@ public final class SipGateway implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // Bursts of datagrams are lost with default socket buffers; 1 MiB holds a few thousand requests.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         stack = factory.createSipStack(p);
         addresses = factory.createAddressFactory();
         headers = factory.createHeaderFactory();
@@ -120,6 +131,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
+        if (!admitted(request)) return;
         try {
             switch (request.getMethod()) {
                 case Request.INVITE -> onInvite(event);
@@ -229,7 +241,43 @@ public final class SipGateway implements SipListener, AutoCloseable {
     private void onRegister(RequestEvent event) throws Exception {
         Request request = event.getRequest();
         Response r = registrar == null ? messages.createResponse(Response.FORBIDDEN, request) : registrar.handle(request, messages, headers);
+        if (guard != null && r.getStatusCode() == Response.FORBIDDEN && guard.authFailed(source(request))) {
+            log.warn("event=source_banned source={} reason=failed_logins", source(request));
+        } else if (guard != null && r.getStatusCode() == Response.OK) {
+            guard.authSucceeded(source(request));
+        }
         respond(event, r);
+    }
+
+    /**
+     * The flood guard's verdict, before any work. Requests inside a known dialog (ACK, BYE, CANCEL of our calls)
+     * always pass, so a rate limit never breaks a call in progress.
+     */
+    private boolean admitted(Request request) {
+        if (guard == null) return true;
+        String method = request.getMethod();
+        if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method))
+                && legs.containsKey(callId(request))) return true;
+        var ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
+        String agent = ua == null ? null : String.join(" ", iterable(ua.getProduct()));
+        FloodGuard.Verdict v = guard.check(source(request), agent, System.nanoTime());
+        if (v == FloodGuard.Verdict.PASS) return true;
+        log.debug("event=request_dropped method={} source={} verdict={}", method, source(request), v);
+        return false;
+    }
+
+    private static Iterable<String> iterable(java.util.ListIterator<?> it) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        while (it != null && it.hasNext()) out.add(String.valueOf(it.next()));
+        return out;
+    }
+
+    private static String source(Request request) {
+        if (request instanceof gov.nist.javax.sip.message.SIPMessage m) {
+            var a = m.getPeerPacketSourceAddress() != null ? m.getPeerPacketSourceAddress() : m.getRemoteAddress();
+            if (a != null) return a.getHostAddress();
+        }
+        return "unknown";
     }
 
     // ---- operations used by Call (on call threads) ----------------------------------------------------
@@ -257,6 +305,15 @@ public final class SipGateway implements SipListener, AutoCloseable {
      * {@code status:<code>}, {@code timeout} or {@code error}.
      */
     public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
+        return dial(target, fromUser, ringTimeout, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #dial(String, String, Duration)}, but stops ringing (CANCEL, RFC 3261 §9.1) as soon as
+     * {@code abandon} completes, e.g. when the caller hangs up while the agent's phone rings. The leg then
+     * ends with reason {@code abandoned}.
+     */
+    public SipLeg dial(String target, String fromUser, Duration ringTimeout, CompletableFuture<?> abandon) throws Exception {
         RtpSession rtp = rtpEngine.open();
         SipURI requestUri = (SipURI) addresses.createURI(target.replaceAll("^<|>$", ""));
         String sipCallId = provider.getNewCallId().getCallId();
@@ -282,16 +339,17 @@ public final class SipGateway implements SipListener, AutoCloseable {
         ct.sendRequest();
         log.info("event=dial sip_call_id={} target={}", sipCallId, target);
         try {
-            leg.answered.get(ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(leg.answered, abandon).get(ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (abandon.isDone() && leg.state != SipLeg.State.ANSWERED) cancel(leg, "abandoned");
         } catch (TimeoutException e) {
-            cancel(leg);
+            cancel(leg, "timeout");
         } catch (ExecutionException e) {
             // ended by a final non-2xx response; reason already set
         }
         return leg;
     }
 
-    private void cancel(SipLeg leg) {
+    private void cancel(SipLeg leg, String reason) {
         try {
             if (leg.lastStatus >= 100) {
                 Request cancel = leg.inviteClientTx.createCancel();
@@ -301,7 +359,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
             log.warn("event=cancel_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
         }
         legs.remove(leg.sipCallId);
-        leg.end("timeout");
+        leg.end(reason);
     }
 
     /** Ends the leg from our side: BYE if answered, 480/CANCEL if not. Safe to call twice. */
@@ -318,7 +376,8 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(leg.localTag);
                 leg.inviteServerTx.sendResponse(r);
             } else if (!leg.inbound) {
-                cancel(leg);
+                cancel(leg, reason);
+                return;
             }
         } catch (Exception e) {
             log.warn("event=hangup_signal_failed sip_call_id={} error={}", leg.sipCallId, e.toString());

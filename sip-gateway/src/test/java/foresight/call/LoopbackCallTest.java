@@ -39,7 +39,7 @@ class LoopbackCallTest {
     void answeredCallCarriesAudioAndDigitsBothWaysAndEndsOnBye() throws Exception {
         var serverSaw = new CompletableFuture<Character>();
         var heardByServer = new AtomicInteger();
-        server = new SipGateway(new SipConfig("127.0.0.1", 45060, 41000, 41100, "test", Duration.ofSeconds(5), Duration.ofMinutes(1)),
+        server = new SipGateway(new SipConfig("127.0.0.1", 45060, 41000, 41100, "test", Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(30)),
                 rtp, pacer, null, call -> {
             call.answer();
             var audio = call.listen();
@@ -49,7 +49,7 @@ class LoopbackCallTest {
             while ((f = audio.poll()) != null) for (short s : f) if (Math.abs(s) > 1000) { heardByServer.incrementAndGet(); break; }
         });
         server.start();
-        client = new SipGateway(new SipConfig("127.0.0.1", 45062, 41000, 41100, "test", Duration.ofSeconds(5), Duration.ofMinutes(1)),
+        client = new SipGateway(new SipConfig("127.0.0.1", 45062, 41000, 41100, "test", Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(30)),
                 rtp, pacer, null, c -> c.hangUp("unexpected"));
         client.start();
 

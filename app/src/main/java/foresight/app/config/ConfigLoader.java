@@ -58,7 +58,7 @@ public final class ConfigLoader {
         }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = new ForesightConfig(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
-                    c.sip().realm(), c.sip().ringTimeoutSeconds()), c.http(), c.database(), c.speech(), c.operator(), c.recording(), c.transcription(), c.demo());
+                    c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()), c.http(), c.database(), c.speech(), c.operator(), c.recording(), c.transcription(), c.demo());
         }
         return c;
     }

@@ -9,8 +9,14 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
                               Recording recording, Transcription transcription, Demo demo) {
 
     /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
-    public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds) {
-        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20);
+    public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT);
+    }
+
+    /** Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length. */
+    public record Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes) {
+        public static final Guard DEFAULT = new Guard(20, 60, 5, 10);
     }
 
     /** The web pages and API. */

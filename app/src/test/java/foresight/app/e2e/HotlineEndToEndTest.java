@@ -57,7 +57,7 @@ class HotlineEndToEndTest {
         copy(Path.of("../examples/hotline"), operatorDir);
         var d = ForesightConfig.DEFAULT;
         var config = new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 32000, 32998, "foresight", 15),
+                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 32000, 32998, "foresight", 15, 60, 30, ForesightConfig.Guard.DEFAULT),
                 new ForesightConfig.Http("127.0.0.1", 0),
                 new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
                 new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),

@@ -24,7 +24,7 @@ final class TestPhone implements AutoCloseable {
 
     TestPhone(int sipPort, int rtpMin) throws Exception {
         rtp = new RtpEngine("127.0.0.1", rtpMin, rtpMin + 200, 1);
-        ua = new SipGateway(new SipConfig("127.0.0.1", sipPort, rtpMin, rtpMin + 200, "phone", Duration.ofSeconds(10), Duration.ofMinutes(5)),
+        ua = new SipGateway(new SipConfig("127.0.0.1", sipPort, rtpMin, rtpMin + 200, "phone", Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(120)),
                 rtp, pacer, null, c -> c.hangUp("phone does not take calls"));
         ua.start();
     }

@@ -35,6 +35,7 @@ public final class RtpSession implements AutoCloseable {
     private volatile int telephoneEventType = 101;
     private volatile Consumer<Character> digitListener = d -> {};
     private volatile boolean closed;
+    private volatile long lastInboundNanos = System.nanoTime(); // event loop writes
 
     // Written by the pacer thread only.
     private final long ssrc = ThreadLocalRandom.current().nextLong(0, 1L << 32);
@@ -100,6 +101,9 @@ public final class RtpSession implements AutoCloseable {
 
     public long packetsIn() { return packetsIn.get(); }
 
+    /** When the last RTP packet arrived (System.nanoTime), or when the session opened if none has. */
+    public long lastInboundNanos() { return lastInboundNanos; }
+
     public long packetsOut() { return packetsOut.get(); }
 
     public long framesDropped() { return inbound.dropped(); }
@@ -121,6 +125,7 @@ public final class RtpSession implements AutoCloseable {
             RtpPacket p = RtpPacket.parse(msg.content());
             if (p == null) return;
             packetsIn.incrementAndGet();
+            lastInboundNanos = System.nanoTime();
             if (!latched) {
                 remote = msg.sender();
                 latched = true;

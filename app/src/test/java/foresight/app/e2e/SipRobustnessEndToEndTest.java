@@ -1,0 +1,209 @@
+package foresight.app.e2e;
+
+import foresight.app.Server;
+import foresight.app.config.ForesightConfig;
+import foresight.db.agent.AgentRepository;
+import foresight.db.call.CallRepository;
+import foresight.db.call.CallSummary;
+import foresight.sip.register.DigestAuthenticator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a server on the Internet meets: malformed messages, scanners, password guessing, callers who give up,
+ * peers that go silent. Real UDP on loopback; attackers send from 127.0.0.2-4 so bans never hit the real peers.
+ */
+class SipRobustnessEndToEndTest {
+    static final int SIP_PORT = 27060;
+    static Path work;
+    static Server server;
+    static TestPhone phone;
+    static CallRepository calls;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("foresight-robust");
+        var d = ForesightConfig.DEFAULT;
+        var config = new ForesightConfig(
+                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 42000, 42998, "foresight", 15, 5, 30, ForesightConfig.Guard.DEFAULT),
+                new ForesightConfig.Http("127.0.0.1", 0),
+                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
+                new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
+                new ForesightConfig.Operator("../examples/hotline", "hotline", 1000),
+                new ForesightConfig.Recording(work.resolve("recordings").toString()),
+                new ForesightConfig.Transcription(false, 1000, 3), d.demo());
+        server = new Server(config).start();
+        calls = new CallRepository(server.database().dsl());
+        phone = new TestPhone(27062, 43000);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (phone != null) phone.close();
+        if (server != null) server.close();
+    }
+
+    static CallSummary awaitCall(String caller, Instant since, java.util.function.Predicate<CallSummary> condition, String what) {
+        return await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> calls.search(null, 50).stream().filter(c -> c.caller().equals(caller) && !c.startedAt().isBefore(since)).findFirst().orElse(null),
+                        c -> c != null && condition.test(c));
+    }
+
+    static int sippCall(String name, int localPort) throws Exception {
+        Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "2000",
+                "-p", String.valueOf(localPort), "-i", "127.0.0.1", "-timeout", "30s", "-nostdin")
+                .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+        return sipp.waitFor(40, TimeUnit.SECONDS) ? sipp.exitValue() : -1;
+    }
+
+    @Test
+    void rfc4475TortureMessagesNeverTakeTheServerDownAndANormalCallStillCompletes() throws Exception {
+        Path dir = Path.of("../../shared/data/sip-torture");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "RFC 4475 messages not present at " + dir.toAbsolutePath() + "; skipping");
+        int sent = 0;
+        try (var raw = new RawSip("127.0.0.2", SIP_PORT); Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".dat")).sorted().toList()) {
+                raw.send(Files.readAllBytes(f));
+                sent++;
+            }
+        }
+        assertThat(sent).isEqualTo(50);
+        assertThat(server.health().get("sip")).isEqualTo(true);
+        assertThat(sippCall("after-torture", 27091)).as("a normal SIPp call after the torture messages").isZero();
+    }
+
+    @Test
+    void scannerBurstGetsNoAnswerWhileARealCallCompletes() throws Exception {
+        long before = server.floodGuard().droppedScanner();
+        int answered;
+        try (var scanner = new RawSip("127.0.0.3", SIP_PORT)) {
+            var sippThread = new java.util.concurrent.CompletableFuture<Integer>();
+            Thread.ofVirtual().start(() -> {
+                try { sippThread.complete(sippCall("during-scan", 27092)); } catch (Exception e) { sippThread.completeExceptionally(e); }
+            });
+            for (int i = 0; i < 300; i++) {
+                scanner.send("OPTIONS sip:100@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP " + scanner.local() + ";rport;branch=z9hG4bK" + i
+                        + "\nFrom: <sip:100@1.1.1.1>;tag=" + i + "\nTo: <sip:100@1.1.1.1>\nCall-ID: scan" + i
+                        + "\nCSeq: 1 OPTIONS\nUser-Agent: friendly-scanner\nMax-Forwards: 70\nContent-Length: 0\n\n");
+            }
+            answered = scanner.countReceived(Duration.ofSeconds(1));
+            assertThat(sippThread.get(40, TimeUnit.SECONDS)).as("real caller during the scan").isZero();
+        }
+        assertThat(answered).as("responses a scanner got").isZero();
+        // UDP may lose part of a 300-datagram burst before it is read; every one that was read was dropped, none answered.
+        assertThat(server.floodGuard().droppedScanner() - before).isBetween(1L, 300L);
+    }
+
+    @Test
+    void aSourceOverItsRateIsThrottledButAnsweredWithinItsBurst() throws Exception {
+        try (var flood = new RawSip("127.0.0.4", SIP_PORT)) {
+            for (int i = 0; i < 200; i++) {
+                flood.send("OPTIONS sip:foresight@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP " + flood.local() + ";rport;branch=z9hG4bKr" + i
+                        + "\nFrom: <sip:probe@127.0.0.4>;tag=r" + i + "\nTo: <sip:foresight@127.0.0.1>\nCall-ID: rate" + i
+                        + "\nCSeq: 1 OPTIONS\nUser-Agent: monitor/1.0\nMax-Forwards: 70\nContent-Length: 0\n\n");
+            }
+            int answered = flood.countReceived(Duration.ofSeconds(2));
+            assertThat(answered).as("OPTIONS answered 200 out of 200 sent in a burst").isBetween(60, 100);
+        }
+        assertThat(server.floodGuard().droppedRateLimited()).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void wrongPasswordsAreRejectedAndRepeatedFailuresBanTheSource() throws Exception {
+        try (var guesser = new RawSip("127.0.0.2", SIP_PORT)) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(register(guesser, "1001", "guess" + i, i)).as("attempt " + i).startsWith("SIP/2.0 403");
+            }
+            assertThat(server.floodGuard().bans()).isEqualTo(1);
+            assertThat(registerChallenge(guesser, 99)).as("a banned source gets no answer at all").isNull();
+        }
+        try (var agentPhone = new RawSip("127.0.0.1", SIP_PORT)) {
+            assertThat(register(agentPhone, "1001", "1001secret", 1)).as("the right password from elsewhere").startsWith("SIP/2.0 200");
+        }
+    }
+
+    @Test
+    void callerWhoHangsUpWhileTheAgentRingsStopsTheRinging() throws Exception {
+        var agents = new AgentRepository(server.database().dsl());
+        long agentId = agents.findByUsername("1002").orElseThrow().id();
+        agents.register(agentId, "sip:1002@127.0.0.1:27080", Instant.now().plusSeconds(300));
+        Path scenario = Path.of("src/test/resources/sipp/agent-rings-expects-cancel.xml");
+        Process agentPhone = new ProcessBuilder("sipp", "-sf", scenario.toString(), "-i", "127.0.0.1", "-p", "27080", "-m", "1",
+                "-timeout", "60s", "-nostdin").redirectErrorStream(true).redirectOutput(work.resolve("agent-uas.log").toFile()).start();
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial("sip:hotline@127.0.0.1:" + SIP_PORT, "+15550188")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.press('9'); // a key during "why are you calling?" skips to the menu
+            await("menu").atMost(Duration.ofSeconds(20)).until(() -> calls.eventTypes(awaitCall("+15550188", since, c -> true, "call").id()).contains("menu")
+                    || calls.eventTypes(awaitCall("+15550188", since, c -> true, "call").id()).contains("ask"));
+            line.voicedFramesDuring(Duration.ofSeconds(1));
+            line.press('2');
+            awaitCall("+15550188", since, c -> "cards".equals(c.queue()), "queued in cards");
+            await("agent phone ringing").atMost(Duration.ofSeconds(10)).until(() -> Files.readString(work.resolve("agent-uas.log")).length() >= 0
+                    && calls.eventTypes(awaitCall("+15550188", since, c -> true, "call").id()).contains("queued"));
+            line.voicedFramesDuring(Duration.ofSeconds(2));
+            line.call.hangUp("caller gave up");
+        }
+        assertThat(agentPhone.waitFor(20, TimeUnit.SECONDS)).as("agent phone saw the CANCEL and finished").isTrue();
+        assertThat(agentPhone.exitValue()).as("sipp UAS exit (0 = CANCEL, 487 and ACK as scripted); log " + work.resolve("agent-uas.log")).isZero();
+        CallSummary c = awaitCall("+15550188", since, x -> !"active".equals(x.status()), "call ended");
+        assertThat(c.agent()).as("nobody answered").isNull();
+    }
+
+    @Test
+    void aCallWhosePeerSendsNoMediaIsHungUpAfterTheRtpTimeout() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        // SIPp's built-in UAC sends no RTP; it would hold the call for 30 s.
+        Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "30000",
+                "-p", "27093", "-i", "127.0.0.1", "-timeout", "40s", "-nostdin")
+                .redirectErrorStream(true).redirectOutput(work.resolve("silent.log").toFile()).start();
+        try {
+            CallSummary c = awaitCall("sipp", since, x -> !"active".equals(x.status()), "silent call ended by Foresight");
+            assertThat(java.time.Duration.between(c.startedAt(), c.endedAt())).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(12));
+            assertThat(calls.eventTypes(c.id())).contains("ended");
+        } finally {
+            sipp.destroy();
+        }
+    }
+
+    /** One REGISTER with digest credentials for {@code password}, after fetching a challenge. Returns the final response. */
+    private static String register(RawSip from, String user, String password, int seq) throws Exception {
+        String challenge = registerChallenge(from, seq * 2);
+        assertThat(challenge).startsWith("SIP/2.0 401");
+        Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge);
+        assertThat(m.find()).isTrue();
+        String nonce = m.group(1), uri = "sip:127.0.0.1:" + SIP_PORT, cnonce = "c" + seq, nc = "00000001";
+        String ha1 = DigestAuthenticator.md5(user + ":foresight:" + password);
+        String response = DigestAuthenticator.expectedResponse(ha1, "REGISTER", uri, nonce, nc, cnonce, "auth");
+        from.send(registerText(from, user, seq * 2 + 1, "Authorization: Digest username=\"" + user + "\", realm=\"foresight\", nonce=\"" + nonce
+                + "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"" + cnonce + "\"\n"));
+        return from.receive(Duration.ofSeconds(3));
+    }
+
+    private static String registerChallenge(RawSip from, int seq) throws Exception {
+        from.send(registerText(from, "1001", seq, ""));
+        return from.receive(Duration.ofSeconds(2));
+    }
+
+    private static String registerText(RawSip from, String user, int seq, String extra) {
+        return "REGISTER sip:127.0.0.1:" + SIP_PORT + " SIP/2.0\nVia: SIP/2.0/UDP " + from.local() + ";rport;branch=z9hG4bK" + UUID.randomUUID()
+                + "\nMax-Forwards: 70\nFrom: <sip:" + user + "@127.0.0.1>;tag=t" + seq + "\nTo: <sip:" + user + "@127.0.0.1>\nCall-ID: reg-" + from.local()
+                + "\nCSeq: " + seq + " REGISTER\nContact: <sip:" + user + "@" + from.local() + ">\nExpires: 60\nUser-Agent: TestPhone/1.0\n"
+                + extra + "Content-Length: 0\n\n";
+    }
+}
