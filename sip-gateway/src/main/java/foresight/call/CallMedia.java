@@ -143,7 +143,7 @@ final class CallMedia implements Pacer.Task {
         long now = System.nanoTime();
         if (startedNanos == 0) startedNanos = now;
         if (timedOut) return;
-        long silentFor = now - Math.max(caller.lastInboundNanos(), startedNanos);
+        long silentFor = caller.expectsSilence() ? 0 : now - Math.max(caller.lastInboundNanos(), startedNanos);
         String reason = silentFor > rtpTimeoutNanos ? "rtp_timeout" : now - startedNanos > maxDurationNanos ? "max_duration" : null;
         if (reason != null) {
             timedOut = true;

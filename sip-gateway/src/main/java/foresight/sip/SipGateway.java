@@ -156,16 +156,11 @@ public final class SipGateway implements SipListener, AutoCloseable {
         Request request = event.getRequest();
         String sipCallId = callId(request);
         if (legs.containsKey(sipCallId)) {
-            // A re-INVITE inside an existing dialog (hold/unhold is issue #3): accept with our current SDP.
-            SipLeg leg = legs.get(sipCallId);
-            ServerTransaction st = serverTx(event);
-            Response ok = messages.createResponse(Response.OK, request);
-            ok.addHeader(contact());
-            ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
-            st.sendResponse(ok);
+            onReInvite(event, legs.get(sipCallId));
             return;
         }
         ServerTransaction st = serverTx(event);
+        if (rejectUnsupportedExtensions(st, request)) return;
         st.sendResponse(messages.createResponse(Response.TRYING, request));
         Sdp offer;
         try {
@@ -205,6 +200,53 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 else if (rtp != null) rtp.close();
             }
         });
+    }
+
+    /**
+     * A re-INVITE inside a dialog: hold (sendonly/inactive or c=0.0.0.0), resume, or a new media address.
+     * Answered with the mirrored direction (RFC 3264 §8.4); without SDP, our current offer is sent.
+     */
+    private void onReInvite(RequestEvent event, SipLeg leg) throws Exception {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTx(event);
+        String direction = "sendrecv";
+        String body = body(request);
+        if (body != null && !body.isBlank()) {
+            Sdp offer;
+            try {
+                offer = Sdp.parse(body);
+            } catch (RuntimeException e) {
+                st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                return;
+            }
+            int pt = offer.chooseAudioType();
+            if (pt >= 0) leg.rtp.configure(offer.audioTarget(), pt, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : DTMF_PT);
+            direction = offer.answerDirection();
+            boolean peerSends = offer.direction().equals("sendrecv") || offer.direction().equals("sendonly");
+            leg.rtp.hold(!direction.equals("sendrecv") && !direction.equals("sendonly"), !peerSends || "0.0.0.0".equals(offer.connectionAddress()));
+            log.info("event={} sip_call_id={} direction={}", offer.holds() ? "hold" : "resume", leg.sipCallId, offer.direction());
+        }
+        Response ok = messages.createResponse(Response.OK, request);
+        ok.addHeader(contact());
+        ok.setContent(Sdp.build(config.host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), DTMF_PT, System.currentTimeMillis(), direction),
+                headers.createContentTypeHeader("application", "sdp"));
+        st.sendResponse(ok);
+    }
+
+    /**
+     * RFC 3261 §8.2.2.3: a request that Requires an extension we do not support (e.g. 100rel, RFC 3262, since we
+     * send no reliable provisionals) gets 420 Bad Extension listing them in Unsupported. Returns true if rejected.
+     */
+    private boolean rejectUnsupportedExtensions(ServerTransaction st, Request request) throws Exception {
+        var required = request.getHeaders(javax.sip.header.RequireHeader.NAME);
+        java.util.List<String> unsupported = new java.util.ArrayList<>();
+        while (required != null && required.hasNext()) unsupported.add(((javax.sip.header.RequireHeader) required.next()).getOptionTag());
+        if (unsupported.isEmpty()) return false;
+        Response r = messages.createResponse(Response.BAD_EXTENSION, request);
+        for (String tag : unsupported) r.addHeader(headers.createUnsupportedHeader(tag));
+        st.sendResponse(r);
+        log.info("event=invite_rejected call_id={} reason=unsupported_extension tags={}", callId(request), unsupported);
+        return true;
     }
 
     private void onAck(Request request) {

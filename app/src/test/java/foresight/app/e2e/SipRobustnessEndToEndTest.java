@@ -159,6 +159,7 @@ class SipRobustnessEndToEndTest {
             line.voicedFramesDuring(Duration.ofSeconds(2));
             line.call.hangUp("caller gave up");
         }
+        agents.register(agentId, "sip:1002@127.0.0.1:27080", Instant.EPOCH);
         assertThat(agentPhone.waitFor(20, TimeUnit.SECONDS)).as("agent phone saw the CANCEL and finished").isTrue();
         assertThat(agentPhone.exitValue()).as("sipp UAS exit (0 = CANCEL, 487 and ACK as scripted); log " + work.resolve("agent-uas.log")).isZero();
         CallSummary c = awaitCall("+15550188", since, x -> !"active".equals(x.status()), "call ended");
@@ -179,6 +180,72 @@ class SipRobustnessEndToEndTest {
         } finally {
             sipp.destroy();
         }
+    }
+
+    static Process sippScenario(String scenario, int localPort, String logName, String... extra) throws Exception {
+        var cmd = new java.util.ArrayList<>(java.util.List.of("sipp", "-sf", "src/test/resources/sipp/" + scenario, "-i", "127.0.0.1",
+                "-p", String.valueOf(localPort), "-m", "1", "-timeout", "60s", "-nostdin"));
+        cmd.addAll(java.util.List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve(logName).toFile()).start();
+    }
+
+    @Test
+    void inviteRequiringReliableProvisionalsIsRefusedWith420NamingTheExtension() throws Exception {
+        try (var raw = new RawSip("127.0.0.1", SIP_PORT)) {
+            raw.send("INVITE sip:hotline@127.0.0.1:" + SIP_PORT + " SIP/2.0\nVia: SIP/2.0/UDP " + raw.local() + ";rport;branch=z9hG4bK100rel"
+                    + "\nFrom: <sip:+15550155@127.0.0.1>;tag=r1\nTo: <sip:hotline@127.0.0.1>\nCall-ID: require-100rel\nCSeq: 1 INVITE"
+                    + "\nContact: <sip:caller@" + raw.local() + ">\nRequire: 100rel\nMax-Forwards: 70\nContent-Type: application/sdp"
+                    + "\nContent-Length: 0\n\n");
+            String response = null;
+            for (int i = 0; i < 3 && (response == null || response.startsWith("SIP/2.0 100")); i++) response = raw.receive(Duration.ofSeconds(3));
+            assertThat(response).startsWith("SIP/2.0 420").containsIgnoringCase("Unsupported: 100rel");
+        }
+    }
+
+    @Test
+    void callerHoldsLongerThanTheRtpTimeoutResumesAndTheCallSurvives() throws Exception {
+        Process sipp = sippScenario("caller-hold-resume.xml", 27094, "hold.log", "127.0.0.1:" + SIP_PORT);
+        assertThat(sipp.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(sipp.exitValue()).as("hold answered inactive, resume answered sendrecv, no BYE from Foresight while held; log "
+                + work.resolve("hold.log")).isZero();
+    }
+
+    @Test
+    void whenTheFirstAgentIsBusyTheNextOneIsRungAndAnswers() throws Exception {
+        var agents = new AgentRepository(server.database().dsl());
+        long dana = agents.findByUsername("1001").orElseThrow().id(), eli = agents.findByUsername("1002").orElseThrow().id();
+        String busyContact = "sip:1001@127.0.0.1:27081", answerContact = "sip:1002@127.0.0.1:27082";
+        Process busy = sippScenario("agent-busy.xml", 27081, "busy.log");
+        Process answers = sippScenario("agent-answers.xml", 27082, "answers.log", "-mp", "27300");
+        agents.register(dana, busyContact, Instant.now().plusSeconds(300));
+        agents.register(eli, answerContact, Instant.now().plusSeconds(300));
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial("sip:hotline@127.0.0.1:" + SIP_PORT, "+15550177")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.press('9');
+            await("menu").atMost(Duration.ofSeconds(20)).until(() -> calls.eventTypes(awaitCall("+15550177", since, c -> true, "call").id()).contains("ask"));
+            line.voicedFramesDuring(Duration.ofSeconds(1));
+            line.press('2');
+            CallSummary talking = awaitCall("+15550177", since, c -> c.agent() != null, "an agent answered");
+            assertThat(talking.agent()).as("Dana was busy (486), so Eli took the call").isEqualTo("1002");
+            line.call.hangUp("caller done");
+        } finally {
+            agents.register(dana, busyContact, Instant.EPOCH);
+            agents.register(eli, answerContact, Instant.EPOCH);
+        }
+        assertThat(busy.waitFor(20, TimeUnit.SECONDS) && busy.exitValue() == 0).as("busy agent got INVITE, sent 486, got ACK; log " + work.resolve("busy.log")).isTrue();
+        assertThat(answers.waitFor(20, TimeUnit.SECONDS) && answers.exitValue() == 0).as("answering agent got the BYE; log " + work.resolve("answers.log")).isTrue();
+    }
+
+    @Test
+    void aCallOverTcpIsAnsweredAndEndsNormally() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        Process sipp = new ProcessBuilder("sipp", "-t", "t1", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "2000",
+                "-p", "27095", "-i", "127.0.0.1", "-timeout", "30s", "-nostdin")
+                .redirectErrorStream(true).redirectOutput(work.resolve("tcp.log").toFile()).start();
+        assertThat(sipp.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(sipp.exitValue()).as("SIPp over TCP; log " + work.resolve("tcp.log")).isZero();
+        assertThat(awaitCall("sipp", since, c -> !"active".equals(c.status()), "tcp call ended").status()).isEqualTo("completed");
     }
 
     /** One REGISTER with digest credentials for {@code password}, after fetching a challenge. Returns the final response. */

@@ -35,6 +35,8 @@ public final class RtpSession implements AutoCloseable {
     private volatile int telephoneEventType = 101;
     private volatile Consumer<Character> digitListener = d -> {};
     private volatile boolean closed;
+    private volatile boolean sendPaused;   // the peer holds us (it offered sendonly or inactive): send nothing
+    private volatile boolean expectSilence; // the peer will not send (inactive/recvonly): do not time out
     private volatile long lastInboundNanos = System.nanoTime(); // event loop writes
 
     // Written by the pacer thread only.
@@ -55,12 +57,24 @@ public final class RtpSession implements AutoCloseable {
     /** Sets where to send (from the peer's SDP) and the negotiated payload types. */
     public void configure(InetSocketAddress remote, int payloadType, int telephoneEventType) {
         if (payloadType != 0 && payloadType != 8) throw new IllegalArgumentException("unsupported payload type " + payloadType);
-        if (!latched) this.remote = remote;
+        if (!latched && !remote.getAddress().isAnyLocalAddress()) this.remote = remote;
         this.payloadType = payloadType;
         this.telephoneEventType = telephoneEventType;
     }
 
     public int payloadType() { return payloadType; }
+
+    /** Applies a hold or resume from the peer's SDP: what we may send, and whether RTP from it is expected. */
+    public void hold(boolean sendPaused, boolean expectSilence) {
+        this.sendPaused = sendPaused;
+        this.expectSilence = expectSilence;
+        if (!expectSilence) lastInboundNanos = System.nanoTime(); // restart the inactivity clock on resume
+    }
+
+    public boolean onHold() { return sendPaused || expectSilence; }
+
+    /** True while the peer has said it will send nothing, so silence is no sign of a dead call. */
+    public boolean expectsSilence() { return expectSilence; }
 
     public void onDigit(Consumer<Character> listener) { this.digitListener = listener; }
 
@@ -90,7 +104,7 @@ public final class RtpSession implements AutoCloseable {
 
     private void send(int pt, boolean marker, byte[] payload, long ts) {
         InetSocketAddress to = remote;
-        if (closed || to == null) return;
+        if (closed || to == null || sendPaused) return;
         ByteBuf buf = channel.alloc().directBuffer(RtpPacket.HEADER_BYTES + payload.length);
         new RtpPacket(pt, marker, sequence, ts & 0xFFFFFFFFL, ssrc, payload).writeTo(buf);
         sequence = (sequence + 1) & 0xFFFF;

@@ -87,6 +87,26 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
 
     /** Our answer or offer body. {@code audioTypes} in preference order; telephone-event added when {@code dtmfType >= 0}. */
     public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId) {
+        return build(host, port, audioTypes, dtmfType, sessionId, "sendrecv");
+    }
+
+    /** True when the offer puts us on hold: sendonly/inactive (RFC 3264 §8.4) or the old c=0.0.0.0 form (RFC 2543). */
+    public boolean holds() {
+        return direction.equals("sendonly") || direction.equals("inactive") || "0.0.0.0".equals(connectionAddress);
+    }
+
+    /** The direction our answer must carry for this offer (RFC 3264 §6.1): sendonly ↔ recvonly, inactive ↔ inactive. */
+    public String answerDirection() {
+        if ("0.0.0.0".equals(connectionAddress)) return "inactive";
+        return switch (direction) {
+            case "sendonly" -> "recvonly";
+            case "recvonly" -> "sendonly";
+            case "inactive" -> "inactive";
+            default -> "sendrecv";
+        };
+    }
+
+    public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction) {
         var sb = new StringBuilder();
         sb.append("v=0\r\n");
         sb.append("o=foresight ").append(sessionId).append(' ').append(sessionId).append(" IN IP4 ").append(host).append("\r\n");
@@ -103,7 +123,7 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
             sb.append("a=fmtp:").append(dtmfType).append(" 0-15\r\n");
         }
         sb.append("a=ptime:20\r\n");
-        sb.append("a=sendrecv\r\n");
+        sb.append("a=").append(direction).append("\r\n");
         return sb.toString();
     }
 }
