@@ -95,7 +95,7 @@ public final class Server implements AutoCloseable {
         var sc = config.sip();
         var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
         toClose.add(rtp);
-        var acd = new Acd(agents, clock);
+        var acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, Duration.ofMinutes(5));
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
                 transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, clock));
         var g = sc.guard();

@@ -4,7 +4,6 @@ import foresight.call.BridgeOutcome;
 import foresight.call.CallControl;
 import foresight.call.CallEndedException;
 import foresight.db.agent.Agent;
-import foresight.db.agent.AgentRepository;
 import foresight.flows.model.QueueDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,25 +22,32 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Automatic call distribution: callers wait in FIFO order per queue; the caller at the head gets the
  * longest-idle available agent of that queue who has a registered phone. A ring with no answer frees the agent
- * and the next one is tried. Agent state lives in memory on this node (shared state across nodes is issue #6);
+ * and the next one is tried; an agent whose phone rings out {@link #MAX_MISSED_OFFERS} times in a row is set
+ * NOT_READY for {@code notReadyFor}, so callers are not kept ringing a phone nobody is at. Agent state lives in memory on this node (shared state across nodes is issue #6);
  * every change is also written to {@code agent_state_changes}.
  */
 public final class Acd {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
 
     /** What an agent is doing, as far as this node knows. */
-    public enum AgentState { AVAILABLE, RINGING, ON_CALL }
+    public enum AgentState { AVAILABLE, RINGING, ON_CALL, NOT_READY }
 
-    private final AgentRepository agents;
+    static final int MAX_MISSED_OFFERS = 3;
+
+    private final AgentDirectory agents;
     private final Clock clock;
+    private final java.time.Duration notReadyFor;
+    private final Map<Long, Integer> missedInARow = new HashMap<>(); // guarded by lock
+    private final Map<Long, Instant> notReadyUntil = new HashMap<>(); // guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, AgentState> states = new HashMap<>();   // guarded by lock; absent = AVAILABLE
     private final Map<Long, Instant> idleSince = new HashMap<>();   // guarded by lock; absent = idle since ever
     private final Map<String, Deque<String>> waiting = new HashMap<>(); // guarded by lock
 
-    public Acd(AgentRepository agents, Clock clock) {
+    public Acd(AgentDirectory agents, Clock clock, java.time.Duration notReadyFor) {
         this.agents = agents;
         this.clock = clock;
+        this.notReadyFor = notReadyFor;
     }
 
     /** Callers waiting in {@code queue} right now. */
@@ -101,12 +107,15 @@ public final class Acd {
                 }
                 switch (outcome) {
                     case BridgeOutcome.Talked t -> {
+                        missed(c.agent, false);
                         moveAgent(c.agent, AgentState.AVAILABLE);
                         return new AcdOutcome.Answered(c.agent.id(), c.agent.username(), t.endedBy());
                     }
                     case BridgeOutcome.NotAnswered n -> {
                         log.info("call={} event=offer_failed agent={} status={} reason={}", call.id(), c.agent.username(), n.sipStatus(), n.reason());
-                        moveAgent(c.agent, AgentState.AVAILABLE);
+                        // Only ringing out counts as "not at the phone"; busy (486) or declined means they are there.
+                        boolean silent = n.sipStatus() == 408 || n.sipStatus() == 480;
+                        moveAgent(c.agent, missed(c.agent, silent) ? AgentState.NOT_READY : AgentState.AVAILABLE);
                         tried.add(c.agent.id());
                     }
                 }
@@ -127,9 +136,25 @@ public final class Acd {
 
     private record Candidate(Agent agent, String contact) {}
 
+    /** Updates the agent's run of unanswered offers; true when it just reached the limit. */
+    private boolean missed(Agent a, boolean silent) {
+        lock.lock();
+        try {
+            int n = silent ? missedInARow.getOrDefault(a.id(), 0) + 1 : 0;
+            missedInARow.put(a.id(), n);
+            if (n < MAX_MISSED_OFFERS) return false;
+            missedInARow.remove(a.id());
+            notReadyUntil.put(a.id(), clock.instant().plus(notReadyFor));
+            log.warn("event=agent_not_ready agent={} reason=missed_offers count={} for_seconds={}", a.username(), n, notReadyFor.toSeconds());
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** If this caller is at the head of the queue, reserves the longest-idle reachable agent (marks it RINGING). */
     private Candidate reserveAgent(String callId, String queue, Set<Long> tried) {
-        List<Agent> members = agents.all().stream().filter(a -> a.queues().contains(queue)).toList();
+        List<Agent> members = agents.members(queue);
         Map<Long, List<String>> reachable = new HashMap<>(); // looked up before taking the lock: no I/O under it
         for (Agent a : members) reachable.put(a.id(), agents.contacts(a.id(), clock.instant()));
         lock.lock();
@@ -139,6 +164,12 @@ public final class Acd {
             Instant bestIdle = null;
             boolean anyUntried = false;
             for (Agent a : members) {
+                Instant until = notReadyUntil.get(a.id());
+                if (until != null && !clock.instant().isBefore(until)) {
+                    notReadyUntil.remove(a.id());
+                    states.remove(a.id());
+                    log.info("event=agent_state agent={} from=NOT_READY to=AVAILABLE reason=timeout", a.username());
+                }
                 if (states.getOrDefault(a.id(), AgentState.AVAILABLE) != AgentState.AVAILABLE) continue;
                 List<String> contacts = reachable.get(a.id());
                 if (contacts.isEmpty()) continue;
