@@ -52,6 +52,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * The SIP side of Foresight on JAIN-SIP: answers inbound INVITEs (handing each call to the listener on its own
@@ -60,7 +61,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SipGateway implements SipListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipGateway.class);
-    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER";
+    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
+    private static final Pattern DTMF_RELAY_SIGNAL = Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-D])");
     private static final int DTMF_PT = 101;
 
     private final SipConfig config;
@@ -140,6 +142,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 case Request.CANCEL -> onCancel(event);
                 case Request.OPTIONS -> respond(event, messages.createResponse(Response.OK, request));
                 case Request.REGISTER -> onRegister(event);
+                case Request.INFO -> onInfo(event);
                 default -> respond(event, messages.createResponse(Response.NOT_IMPLEMENTED, request));
             }
         } catch (Exception e) {
@@ -280,6 +283,34 @@ public final class SipGateway implements SipListener, AutoCloseable {
         leg.end("caller_cancelled");
     }
 
+    /**
+     * DTMF by SIP INFO, as some trunks and desk phones send it: {@code application/dtmf-relay} ("Signal=5")
+     * or {@code application/dtmf} ("5"). Other INFO bodies get 415; INFO outside a call gets 481.
+     */
+    private void onInfo(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = legs.get(callId(request));
+        if (leg == null) {
+            respond(event, messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        var type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        String body = body(request) == null ? "" : body(request).trim();
+        Character digit = null;
+        if (type != null && "dtmf-relay".equalsIgnoreCase(type.getContentSubType())) {
+            var m = DTMF_RELAY_SIGNAL.matcher(body);
+            if (m.find()) digit = m.group(1).charAt(0);
+        } else if (type != null && "dtmf".equalsIgnoreCase(type.getContentSubType()) && body.matches("[0-9*#A-D]")) {
+            digit = body.charAt(0);
+        }
+        if (digit == null) {
+            respond(event, messages.createResponse(Response.UNSUPPORTED_MEDIA_TYPE, request));
+            return;
+        }
+        respond(event, messages.createResponse(Response.OK, request));
+        leg.rtp.deliverDigit(digit);
+    }
+
     private void onRegister(RequestEvent event) throws Exception {
         Request request = event.getRequest();
         Response r = registrar == null ? messages.createResponse(Response.FORBIDDEN, request) : registrar.handle(request, messages, headers);
@@ -298,7 +329,8 @@ public final class SipGateway implements SipListener, AutoCloseable {
     private boolean admitted(Request request) {
         if (guard == null) return true;
         String method = request.getMethod();
-        if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method))
+        if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method)
+                || Request.INFO.equals(method))
                 && legs.containsKey(callId(request))) return true;
         var ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
         String agent = ua == null ? null : String.join(" ", iterable(ua.getProduct()));

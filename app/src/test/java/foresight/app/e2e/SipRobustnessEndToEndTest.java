@@ -248,6 +248,42 @@ class SipRobustnessEndToEndTest {
         assertThat(awaitCall("sipp", since, c -> !"active".equals(c.status()), "tcp call ended").status()).isEqualTo("completed");
     }
 
+    @Test
+    void keysSentAsSipInfoDriveTheMenu() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        // -rtp_echo sends our prompts back, so the caller is "alive" for the 5 s RTP timeout of this test server.
+        Process sipp = sippScenario("caller-dtmf-info.xml", 27096, "info.log", "127.0.0.1:" + SIP_PORT, "-rtp_echo", "-mp", "27400");
+        assertThat(sipp.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(sipp.exitValue()).as("every INFO answered 200; log " + work.resolve("info.log")).isZero();
+        CallSummary c = awaitCall("+15550166", since, x -> !"active".equals(x.status()), "call ended");
+        assertThat(c.queue()).as("the menu took the INFO key 2").isEqualTo("cards");
+    }
+
+    @Test
+    void keysSentAsInBandTonesDriveTheMenu() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial("sip:hotline@127.0.0.1:" + SIP_PORT, "+15550144")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(tone('9')); // skips "why are you calling?"
+            await("menu").atMost(Duration.ofSeconds(20)).until(() -> calls.eventTypes(awaitCall("+15550144", since, c -> true, "call").id()).contains("ask"));
+            line.voicedFramesDuring(Duration.ofSeconds(1));
+            line.say(tone('2'));
+            awaitCall("+15550144", since, c -> "cards".equals(c.queue()), "queued in cards by an in-band 2");
+        }
+    }
+
+    /** 120 ms of the key's DTMF tone pair then 100 ms of silence, as a phone without RFC 4733 sends it. */
+    static short[] tone(char key) {
+        double[] low = {697, 770, 852, 941}, high = {1209, 1336, 1477, 1633};
+        int idx = "123A456B789C*0#D".indexOf(key);
+        short[] pcm = new short[8 * 220];
+        for (int i = 0; i < 8 * 120; i++) {
+            double t = i / 8000.0;
+            pcm[i] = (short) (7000 * Math.sin(2 * Math.PI * low[idx / 4] * t) + 6000 * Math.sin(2 * Math.PI * high[idx % 4] * t));
+        }
+        return pcm;
+    }
+
     /** One REGISTER with digest credentials for {@code password}, after fetching a challenge. Returns the final response. */
     private static String register(RawSip from, String user, String password, int seq) throws Exception {
         String challenge = registerChallenge(from, seq * 2);

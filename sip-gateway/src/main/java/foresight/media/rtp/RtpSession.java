@@ -1,6 +1,7 @@
 package foresight.media.rtp;
 
 import foresight.media.dtmf.DtmfReceiver;
+import foresight.media.dtmf.InbandDtmfDetector;
 import foresight.media.dtmf.TelephoneEvent;
 import foresight.media.g711.G711;
 import io.netty.buffer.ByteBuf;
@@ -27,6 +28,8 @@ public final class RtpSession implements AutoCloseable {
     private final int localPort;
     private final JitterBuffer inbound = new JitterBuffer(); // event loop writes, pacer reads
     private final DtmfReceiver dtmf = new DtmfReceiver(); // event loop only
+    private final InbandDtmfDetector inband = new InbandDtmfDetector(); // event loop only
+    private boolean peerUsesRfc4733; // event loop only: then tones in the audio are not keys to count twice
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private volatile InetSocketAddress remote;
@@ -77,6 +80,9 @@ public final class RtpSession implements AutoCloseable {
     public boolean expectsSilence() { return expectSilence; }
 
     public void onDigit(Consumer<Character> listener) { this.digitListener = listener; }
+
+    /** A key press that arrived by signalling (SIP INFO) rather than in the media. */
+    public void deliverDigit(char digit) { digitListener.accept(digit); }
 
     /** The next received 20 ms frame, or null if none arrived in time. Pacer thread. */
     public short[] pollInbound() { return inbound.poll(); }
@@ -145,6 +151,7 @@ public final class RtpSession implements AutoCloseable {
                 latched = true;
             }
             if (p.payloadType() == telephoneEventType) {
+                peerUsesRfc4733 = true;
                 char d = dtmf.onPacket(p.timestamp(), TelephoneEvent.parse(p.payload()));
                 if (d != 0) digitListener.accept(d);
                 return;
@@ -155,6 +162,10 @@ public final class RtpSession implements AutoCloseable {
             for (int off = 0; off + SAMPLES_PER_FRAME <= pcm.length; off += SAMPLES_PER_FRAME) {
                 short[] frame = off == 0 && pcm.length == SAMPLES_PER_FRAME ? pcm : java.util.Arrays.copyOfRange(pcm, off, off + SAMPLES_PER_FRAME);
                 inbound.offer(frame);
+                if (!peerUsesRfc4733) {
+                    char d = inband.onFrame(frame);
+                    if (d != 0) digitListener.accept(d);
+                }
             }
         }
 
