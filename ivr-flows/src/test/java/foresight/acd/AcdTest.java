@@ -60,6 +60,7 @@ class AcdTest {
         @Override public void answer() { }
         @Override public void play(AudioClip clip) { }
         @Override public PlaybackHandle startPlayback(AudioClip clip) { return new PlaybackHandle() { public void stop() { } public boolean await() { return true; } }; }
+        @Override public PlaybackHandle startLoop(AudioClip clip) { return startPlayback(clip); }
         @Override public BlockingQueue<short[]> listen() { return new LinkedBlockingQueue<>(); }
         @Override public void stopListening() { }
         @Override public char nextDigit(Duration wait) { return 0; }

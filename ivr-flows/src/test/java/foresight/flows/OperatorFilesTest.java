@@ -71,6 +71,18 @@ class OperatorFilesTest {
     }
 
     @Test
+    void queueMusicIsLoadedFromTheOperatorFolderAndAMissingFileIsReportedOnItsLine() throws Exception {
+        var set = OperatorFiles.load(EXAMPLE);
+        assertThat(set.queues().get("refunds").music().duration()).isEqualTo(java.time.Duration.ofSeconds(16));
+        Path dir = copyExample();
+        Path queues = dir.resolve("queues.yml");
+        String text = Files.readString(queues);
+        Files.writeString(queues, text.replaceFirst("music/hold.wav", "music/missing.wav"));
+        int line = Files.readAllLines(queues).indexOf("    music: music/missing.wav") + 1;
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining(queues + ":" + line + ": queue 'refunds': music 'music/missing.wav' cannot be used");
+    }
+
+    @Test
     void yamlSyntaxErrorNamesTheLine() throws Exception {
         Path dir = copyExample();
         Path flow = dir.resolve("flows/hotline.yml");

@@ -98,9 +98,14 @@ public final class Call implements CallControl {
     }
 
     @Override
-    public PlaybackHandle startPlayback(AudioClip clip) {
+    public PlaybackHandle startPlayback(AudioClip clip) { return start(clip, false); }
+
+    @Override
+    public PlaybackHandle startLoop(AudioClip clip) { return start(clip, true); }
+
+    private PlaybackHandle start(AudioClip clip, boolean loop) {
         ensureLive();
-        CallMedia.Playback p = media.enqueue(clip);
+        CallMedia.Playback p = media.enqueue(clip, loop);
         if (isEnded()) p.done.complete(false);
         return new PlaybackHandle() {
             @Override

@@ -25,6 +25,9 @@ public interface CallControl {
     /** Starts playing without waiting; the handle can stop it (barge-in) or wait for its end. */
     PlaybackHandle startPlayback(AudioClip clip);
 
+    /** Plays the clip over and over (music on hold) until stopped, bridged or the call ends. Does not block. */
+    PlaybackHandle startLoop(AudioClip clip);
+
     /** Starts delivering the caller's audio, 20 ms PCM frames at 8 kHz, until {@link #stopListening()}. */
     BlockingQueue<short[]> listen();
 

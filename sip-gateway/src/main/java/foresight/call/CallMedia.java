@@ -43,10 +43,14 @@ final class CallMedia implements Pacer.Task {
     static final class Playback {
         final AudioClip clip;
         final CompletableFuture<Boolean> done = new CompletableFuture<>(); // true = played to the end
+        final boolean loop;
         volatile boolean stopped;
         int index; // pacer
 
-        Playback(AudioClip clip) { this.clip = clip; }
+        Playback(AudioClip clip, boolean loop) {
+            this.clip = clip;
+            this.loop = loop;
+        }
     }
 
     CallMedia(String callId, RtpSession caller, java.time.Duration rtpTimeout, java.time.Duration maxDuration,
@@ -60,8 +64,8 @@ final class CallMedia implements Pacer.Task {
 
     RtpSession caller() { return caller; }
 
-    Playback enqueue(AudioClip clip) {
-        var p = new Playback(clip);
+    Playback enqueue(AudioClip clip, boolean loop) {
+        var p = new Playback(clip, loop);
         playbacks.add(p);
         return p;
     }
@@ -115,6 +119,7 @@ final class CallMedia implements Pacer.Task {
                 current = null;
                 continue;
             }
+            if (current.index >= current.clip.frames().size() && current.loop && !current.clip.frames().isEmpty()) current.index = 0;
             if (current.index < current.clip.frames().size()) return current.clip.frames().get(current.index++);
             current.done.complete(true);
             current = null;

@@ -1,9 +1,12 @@
 package foresight.flows.load;
 
+import foresight.call.AudioClip;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
 import foresight.flows.model.QueueDefinition;
 import foresight.flows.model.Step;
+import foresight.recording.wav.WavReader;
+import foresight.speech.audio.Resampler;
 import foresight.speech.reason.Reason;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -73,7 +76,7 @@ public final class OperatorFiles {
         Path queuesFile = dir.resolve("queues.yml");
         if (Files.exists(queuesFile)) {
             Node root = read(queuesFile, contents, errors);
-            if (root != null) queues = parseQueues(new YamlView(queuesFile.toString(), errors), root);
+            if (root != null) queues = parseQueues(new YamlView(queuesFile.toString(), errors), root, dir, contents);
         }
         Set<String> reasonIds = new java.util.HashSet<>();
         reasons.forEach(r -> reasonIds.add(r.id()));
@@ -255,7 +258,7 @@ public final class OperatorFiles {
         return out;
     }
 
-    private static Map<String, QueueDefinition> parseQueues(YamlView y, Node root) {
+    private static Map<String, QueueDefinition> parseQueues(YamlView y, Node root, Path dir, Map<String, String> contents) {
         Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues"));
         Map<String, QueueDefinition> out = new LinkedHashMap<>();
         if (!top.containsKey("queues")) {
@@ -263,7 +266,7 @@ public final class OperatorFiles {
             return out;
         }
         for (Node item : y.sequence(top.get("queues"), "queues")) {
-            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement"));
+            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music"));
             String name = y.string(m, "name", item, "queue", true);
             String what = "queue '" + name + "'";
             if (name == null) continue;
@@ -271,9 +274,34 @@ public final class OperatorFiles {
             out.put(name, new QueueDefinition(name,
                     Duration.ofSeconds((long) y.number(m, "max_wait_seconds", item, what, 120, 5, 3600)),
                     Duration.ofSeconds((long) y.number(m, "ring_timeout_seconds", item, what, 20, 3, 120)),
-                    y.string(m, "announcement", item, what, false)));
+                    y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents)));
         }
         return out;
+    }
+
+    /** Loads a queue's music file (8 or 16 kHz, 16-bit PCM WAV; the first channel is used), or reports why not. */
+    private static AudioClip music(YamlView y, Map<String, Node> m, Node item, String what, Path dir, Map<String, String> contents) {
+        String file = y.string(m, "music", item, what, false);
+        if (file == null) return null;
+        Path p = dir.resolve(file);
+        try {
+            var audio = WavReader.read(p);
+            short[] pcm = audio.channels()[0];
+            if (audio.sampleRateHz() == 16000) pcm = Resampler.downsample16to8(pcm);
+            else if (audio.sampleRateHz() != 8000) {
+                y.error(m.get("music"), what + ": music '" + file + "' is " + audio.sampleRateHz() + " Hz; use 8000 or 16000 Hz (sox in.wav -r 8000 -c 1 -b 16 out.wav)");
+                return null;
+            }
+            if (pcm.length < 8000) {
+                y.error(m.get("music"), what + ": music '" + file + "' is shorter than one second");
+                return null;
+            }
+            contents.put(file, Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis()); // an edit to the file is a new version
+            return AudioClip.of("music:" + file, pcm);
+        } catch (IOException e) {
+            y.error(m.get("music"), what + ": music '" + file + "' cannot be used: " + e.getMessage());
+            return null;
+        }
     }
 
     private static Map<String, String> toMap(Set<String> s) {

@@ -242,7 +242,8 @@ public final class FlowRunner implements IncomingCallListener {
         event(call, "queued", Map.of("queue", def.name()));
         String announcement = def.announcement() != null ? def.announcement() : "Please hold while we connect you to an agent.";
         call.startPlayback(prompt(announcement, ctx));
-        call.startPlayback(HoldMusic.CLIP); // the pacer plays queued clips in order; bridging cuts them off
+        // The pacer plays queued clips in order: the announcement, then music until an agent answers (bridging cuts it off).
+        call.startLoop(def.music() != null ? def.music() : HoldMusic.CLIP);
         AcdOutcome outcome = s.acd().serve(call, def, agent -> {
             s.calls().agent(call.id(), agent.id());
             event(call, "agent_answered", Map.of("agent", agent.username()));
