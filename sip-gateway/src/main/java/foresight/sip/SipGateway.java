@@ -60,23 +60,24 @@ import java.util.regex.Pattern;
  * JAIN-SIP callbacks never block on media or flows: they complete a leg's futures or start a virtual thread.
  */
 public final class SipGateway implements SipListener, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(SipGateway.class);
-    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
-    private static final Pattern DTMF_RELAY_SIGNAL = Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-D])");
-    private static final int DTMF_PT = 101;
+    static final Logger log = LoggerFactory.getLogger(SipGateway.class);
+    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
+    static final int DTMF_PT = 101;
 
     private final SipConfig config;
-    private final RtpEngine rtpEngine;
+    final RtpEngine rtpEngine;
     private final Pacer pacer;
     private final Registrar registrar; // null: REGISTER answered 403
     private final IncomingCallListener listener;
     private final FloodGuard guard; // null: no flood protection (test peers)
-    private final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
+    final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
+    private final DialogRequests dialogs = new DialogRequests(this);
+    private final OutboundDialer dialer = new OutboundDialer(this);
     private SipStack stack;
-    private SipProvider provider;
-    private AddressFactory addresses;
-    private HeaderFactory headers;
-    private MessageFactory messages;
+    SipProvider provider;
+    AddressFactory addresses;
+    HeaderFactory headers;
+    MessageFactory messages;
     private volatile boolean running;
 
     public SipGateway(SipConfig config, RtpEngine rtpEngine, Pacer pacer, Registrar registrar, IncomingCallListener listener) {
@@ -137,12 +138,12 @@ public final class SipGateway implements SipListener, AutoCloseable {
         try {
             switch (request.getMethod()) {
                 case Request.INVITE -> onInvite(event);
-                case Request.ACK -> onAck(request);
-                case Request.BYE -> onBye(event);
-                case Request.CANCEL -> onCancel(event);
+                case Request.ACK -> dialogs.onAck(request);
+                case Request.BYE -> dialogs.onBye(event);
+                case Request.CANCEL -> dialogs.onCancel(event);
                 case Request.OPTIONS -> respond(event, messages.createResponse(Response.OK, request));
                 case Request.REGISTER -> onRegister(event);
-                case Request.INFO -> onInfo(event);
+                case Request.INFO -> dialogs.onInfo(event);
                 default -> respond(event, messages.createResponse(Response.NOT_IMPLEMENTED, request));
             }
         } catch (Exception e) {
@@ -159,7 +160,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         Request request = event.getRequest();
         String sipCallId = callId(request);
         if (legs.containsKey(sipCallId)) {
-            onReInvite(event, legs.get(sipCallId));
+            dialogs.onReInvite(event, legs.get(sipCallId));
             return;
         }
         ServerTransaction st = serverTx(event);
@@ -206,37 +207,6 @@ public final class SipGateway implements SipListener, AutoCloseable {
     }
 
     /**
-     * A re-INVITE inside a dialog: hold (sendonly/inactive or c=0.0.0.0), resume, or a new media address.
-     * Answered with the mirrored direction (RFC 3264 §8.4); without SDP, our current offer is sent.
-     */
-    private void onReInvite(RequestEvent event, SipLeg leg) throws Exception {
-        Request request = event.getRequest();
-        ServerTransaction st = serverTx(event);
-        String direction = "sendrecv";
-        String body = body(request);
-        if (body != null && !body.isBlank()) {
-            Sdp offer;
-            try {
-                offer = Sdp.parse(body);
-            } catch (RuntimeException e) {
-                st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
-                return;
-            }
-            int pt = offer.chooseAudioType();
-            if (pt >= 0) leg.rtp.configure(offer.audioTarget(), pt, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : DTMF_PT);
-            direction = offer.answerDirection();
-            boolean peerSends = offer.direction().equals("sendrecv") || offer.direction().equals("sendonly");
-            leg.rtp.hold(!direction.equals("sendrecv") && !direction.equals("sendonly"), !peerSends || "0.0.0.0".equals(offer.connectionAddress()));
-            log.info("event={} sip_call_id={} direction={}", offer.holds() ? "hold" : "resume", leg.sipCallId, offer.direction());
-        }
-        Response ok = messages.createResponse(Response.OK, request);
-        ok.addHeader(contact());
-        ok.setContent(Sdp.build(config.host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), DTMF_PT, System.currentTimeMillis(), direction),
-                headers.createContentTypeHeader("application", "sdp"));
-        st.sendResponse(ok);
-    }
-
-    /**
      * RFC 3261 §8.2.2.3: a request that Requires an extension we do not support (e.g. 100rel, RFC 3262, since we
      * send no reliable provisionals) gets 420 Bad Extension listing them in Unsupported. Returns true if rejected.
      */
@@ -250,65 +220,6 @@ public final class SipGateway implements SipListener, AutoCloseable {
         st.sendResponse(r);
         log.info("event=invite_rejected call_id={} reason=unsupported_extension tags={}", callId(request), unsupported);
         return true;
-    }
-
-    private void onAck(Request request) {
-        SipLeg leg = legs.get(callId(request));
-        if (leg != null && leg.inbound) {
-            leg.state = SipLeg.State.ANSWERED;
-            leg.answered.complete(null);
-        }
-    }
-
-    private void onBye(RequestEvent event) throws Exception {
-        Request request = event.getRequest();
-        respond(event, messages.createResponse(Response.OK, request));
-        SipLeg leg = legs.remove(callId(request));
-        if (leg != null) leg.end("remote_bye");
-    }
-
-    private void onCancel(RequestEvent event) throws Exception {
-        Request request = event.getRequest();
-        SipLeg leg = legs.get(callId(request));
-        if (leg == null || leg.state != SipLeg.State.OFFERED) {
-            respond(event, messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
-        respond(event, messages.createResponse(Response.OK, request));
-        // RFC 3261 §9.2: the INVITE it cancels gets 487 Request Terminated.
-        Response terminated = messages.createResponse(Response.REQUEST_TERMINATED, leg.invite);
-        ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(leg.localTag);
-        leg.inviteServerTx.sendResponse(terminated);
-        legs.remove(leg.sipCallId);
-        leg.end("caller_cancelled");
-    }
-
-    /**
-     * DTMF by SIP INFO, as some trunks and desk phones send it: {@code application/dtmf-relay} ("Signal=5")
-     * or {@code application/dtmf} ("5"). Other INFO bodies get 415; INFO outside a call gets 481.
-     */
-    private void onInfo(RequestEvent event) throws Exception {
-        Request request = event.getRequest();
-        SipLeg leg = legs.get(callId(request));
-        if (leg == null) {
-            respond(event, messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
-        var type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-        String body = body(request) == null ? "" : body(request).trim();
-        Character digit = null;
-        if (type != null && "dtmf-relay".equalsIgnoreCase(type.getContentSubType())) {
-            var m = DTMF_RELAY_SIGNAL.matcher(body);
-            if (m.find()) digit = m.group(1).charAt(0);
-        } else if (type != null && "dtmf".equalsIgnoreCase(type.getContentSubType()) && body.matches("[0-9*#A-D]")) {
-            digit = body.charAt(0);
-        }
-        if (digit == null) {
-            respond(event, messages.createResponse(Response.UNSUPPORTED_MEDIA_TYPE, request));
-            return;
-        }
-        respond(event, messages.createResponse(Response.OK, request));
-        leg.rtp.deliverDigit(digit);
     }
 
     private void onRegister(RequestEvent event) throws Exception {
@@ -373,69 +284,6 @@ public final class SipGateway implements SipListener, AutoCloseable {
         }
     }
 
-    /**
-     * Dials {@code target} (a SIP URI) with caller id {@code fromUser} and waits up to {@code ringTimeout}
-     * for an answer. Returns the answered leg; on failure the returned leg is already ENDED with the reason
-     * {@code status:<code>}, {@code timeout} or {@code error}.
-     */
-    public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
-        return dial(target, fromUser, ringTimeout, new CompletableFuture<>());
-    }
-
-    /**
-     * As {@link #dial(String, String, Duration)}, but stops ringing (CANCEL, RFC 3261 §9.1) as soon as
-     * {@code abandon} completes, e.g. when the caller hangs up while the agent's phone rings. The leg then
-     * ends with reason {@code abandoned}.
-     */
-    public SipLeg dial(String target, String fromUser, Duration ringTimeout, CompletableFuture<?> abandon) throws Exception {
-        RtpSession rtp = rtpEngine.open();
-        SipURI requestUri = (SipURI) addresses.createURI(target.replaceAll("^<|>$", ""));
-        String sipCallId = provider.getNewCallId().getCallId();
-        String tag = newTag();
-        SipURI fromUri = addresses.createSipURI(fromUser, config.host() + ":" + config.port());
-        FromHeader fromH = headers.createFromHeader(addresses.createAddress(fromUri), tag);
-        SipURI toUri = addresses.createSipURI(requestUri.getUser(), requestUri.getHost() + (requestUri.getPort() > 0 ? ":" + requestUri.getPort() : ""));
-        ToHeader toH = headers.createToHeader(addresses.createAddress(toUri), null);
-        String transport = requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
-        ViaHeader via = headers.createViaHeader(config.host(), config.port(), transport, null);
-        CallIdHeader callIdH = headers.createCallIdHeader(sipCallId);
-        CSeqHeader cseq = headers.createCSeqHeader(1L, Request.INVITE);
-        Request invite = messages.createRequest(requestUri, Request.INVITE, callIdH, cseq, fromH, toH, List.of(via), headers.createMaxForwardsHeader(70));
-        invite.addHeader(contact());
-        invite.addHeader(headers.createAllowHeader(ALLOW));
-        invite.addHeader(userAgent());
-        invite.setContent(Sdp.build(config.host(), rtp.localPort(), List.of(Sdp.PCMU, Sdp.PCMA), DTMF_PT, System.currentTimeMillis()),
-                headers.createContentTypeHeader("application", "sdp"));
-        SipLeg leg = new SipLeg(sipCallId, false, rtp, invite, tag);
-        legs.put(sipCallId, leg);
-        ClientTransaction ct = provider.getNewClientTransaction(invite);
-        leg.inviteClientTx = ct;
-        ct.sendRequest();
-        log.info("event=dial sip_call_id={} target={}", sipCallId, target);
-        try {
-            CompletableFuture.anyOf(leg.answered, abandon).get(ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (abandon.isDone() && leg.state != SipLeg.State.ANSWERED) cancel(leg, "abandoned");
-        } catch (TimeoutException e) {
-            cancel(leg, "timeout");
-        } catch (ExecutionException e) {
-            // ended by a final non-2xx response; reason already set
-        }
-        return leg;
-    }
-
-    private void cancel(SipLeg leg, String reason) {
-        try {
-            if (leg.lastStatus >= 100) {
-                Request cancel = leg.inviteClientTx.createCancel();
-                provider.getNewClientTransaction(cancel).sendRequest();
-            }
-        } catch (Exception e) {
-            log.warn("event=cancel_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
-        }
-        legs.remove(leg.sipCallId);
-        leg.end(reason);
-    }
-
     /** Ends the leg from our side: BYE if answered, 480/CANCEL if not. Safe to call twice. */
     public void hangUp(SipLeg leg, String reason) {
         if (leg.state == SipLeg.State.ENDED) return;
@@ -450,7 +298,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(leg.localTag);
                 leg.inviteServerTx.sendResponse(r);
             } else if (!leg.inbound) {
-                cancel(leg, reason);
+                dialer.cancel(leg, reason);
                 return;
             }
         } catch (Exception e) {
@@ -462,35 +310,19 @@ public final class SipGateway implements SipListener, AutoCloseable {
     // ---- responses and stack events --------------------------------------------------------------------
 
     @Override
-    public void processResponse(ResponseEvent event) {
-        Response response = event.getResponse();
-        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
-        SipLeg leg = legs.get(callId(response));
-        if (leg == null || !Request.INVITE.equals(cseq.getMethod()) || leg.inbound) return;
-        int status = response.getStatusCode();
-        leg.lastStatus = status;
-        try {
-            if (status < 200) return;
-            if (status < 300) {
-                Dialog dialog = event.getDialog() != null ? event.getDialog() : event.getClientTransaction().getDialog();
-                leg.dialog = dialog;
-                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
-                if (leg.state == SipLeg.State.ENDED) return; // 200 raced our CANCEL; the ACK is sent, hang up below
-                Sdp answer = Sdp.parse(body(response));
-                int pt = answer.chooseAudioType();
-                leg.rtp.configure(answer.audioTarget(), pt < 0 ? Sdp.PCMU : pt, answer.telephoneEventType() >= 0 ? answer.telephoneEventType() : DTMF_PT);
-                leg.state = SipLeg.State.ANSWERED;
-                leg.answered.complete(null);
-                log.info("event=answered sip_call_id={}", leg.sipCallId);
-            } else {
-                legs.remove(leg.sipCallId);
-                leg.end("status:" + status);
-                log.info("event=dial_failed sip_call_id={} status={}", leg.sipCallId, status);
-            }
-        } catch (Exception e) {
-            log.warn("event=response_failed sip_call_id={} status={} error={}", leg.sipCallId, status, e.toString());
-            hangUp(leg, "error");
-        }
+    public void processResponse(ResponseEvent event) { dialer.onResponse(event); }
+
+    /**
+     * Dials {@code target} (a SIP URI) as {@code fromUser} and waits up to {@code ringTimeout} for an answer.
+     * Returns the leg, ANSWERED or already ENDED with its reason ({@code status:<code>}, {@code timeout}, {@code error}).
+     */
+    public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
+        return dialer.dial(target, fromUser, ringTimeout, new CompletableFuture<>());
+    }
+
+    /** As above, but stops ringing with CANCEL as soon as {@code abandon} completes (reason {@code abandoned}). */
+    public SipLeg dial(String target, String fromUser, Duration ringTimeout, CompletableFuture<?> abandon) throws Exception {
+        return dialer.dial(target, fromUser, ringTimeout, abandon);
     }
 
     @Override
@@ -517,12 +349,12 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
-    private ServerTransaction serverTx(RequestEvent event) throws Exception {
+    ServerTransaction serverTx(RequestEvent event) throws Exception {
         ServerTransaction st = event.getServerTransaction();
         return st != null ? st : provider.getNewServerTransaction(event.getRequest());
     }
 
-    private void respond(RequestEvent event, Response response) throws Exception {
+    void respond(RequestEvent event, Response response) throws Exception {
         response.addHeader(userAgent());
         if (response.getStatusCode() == Response.OK && Request.OPTIONS.equals(event.getRequest().getMethod())) {
             response.addHeader(headers.createAllowHeader(ALLOW));
@@ -534,26 +366,26 @@ public final class SipGateway implements SipListener, AutoCloseable {
         return Sdp.build(config.host(), rtp.localPort(), List.of(rtp.payloadType()), DTMF_PT, System.currentTimeMillis());
     }
 
-    private ContactHeader contact() throws Exception {
+    ContactHeader contact() throws Exception {
         SipURI uri = addresses.createSipURI("foresight", config.host() + ":" + config.port());
         Address a = addresses.createAddress(uri);
         return headers.createContactHeader(a);
     }
 
-    private UserAgentHeader userAgent() throws Exception {
+    UserAgentHeader userAgent() throws Exception {
         return headers.createUserAgentHeader(List.of("Foresight/0.1"));
     }
 
-    private static String body(javax.sip.message.Message m) {
+    static String body(javax.sip.message.Message m) {
         byte[] raw = m.getRawContent();
         return raw == null ? null : new String(raw, StandardCharsets.US_ASCII);
     }
 
-    private static String callId(javax.sip.message.Message m) {
+    static String callId(javax.sip.message.Message m) {
         return ((CallIdHeader) m.getHeader(CallIdHeader.NAME)).getCallId();
     }
 
-    private static String newTag() { return Long.toHexString(ThreadLocalRandom.current().nextLong()); }
+    static String newTag() { return Long.toHexString(ThreadLocalRandom.current().nextLong()); }
 
     static String newCallId() { return UUID.randomUUID().toString(); }
 

@@ -65,7 +65,14 @@ public final class HttpApi implements AutoCloseable {
         Optional<User> user = authorise(ctx, CALL_READERS);
         if (user.isEmpty()) return;
         String q = ctx.queryParam("q");
-        int limit = Math.min(200, Math.max(1, Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"))));
+        int limit;
+        try {
+            limit = Math.min(200, Math.max(1, Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"))));
+        } catch (NumberFormatException e) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            write(ctx, Map.of("error", "limit must be a whole number, was '" + ctx.queryParam("limit") + "'"));
+            return;
+        }
         users.audit(user.get().username(), "search_calls", q == null ? "" : q);
         write(ctx, Map.of("calls", calls.search(q, limit)));
     }

@@ -1,0 +1,114 @@
+package foresight.sip;
+
+import foresight.sip.sdp.Sdp;
+
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Requests inside an existing call: ACK, BYE, CANCEL, re-INVITE (hold/resume) and INFO (DTMF). Runs on
+ * JAIN-SIP threads and never blocks: it answers and completes the leg's futures.
+ */
+final class DialogRequests {
+    private static final Pattern DTMF_RELAY_SIGNAL = Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-D])");
+    private final SipGateway gw;
+
+    DialogRequests(SipGateway gw) { this.gw = gw; }
+
+    void onAck(Request request) {
+        SipLeg leg = gw.legs.get(SipGateway.callId(request));
+        if (leg != null && leg.inbound) {
+            leg.state = SipLeg.State.ANSWERED;
+            leg.answered.complete(null);
+        }
+    }
+
+    void onBye(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        gw.respond(event, gw.messages.createResponse(Response.OK, request));
+        SipLeg leg = gw.legs.remove(SipGateway.callId(request));
+        if (leg != null) leg.end("remote_bye");
+    }
+
+    void onCancel(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = gw.legs.get(SipGateway.callId(request));
+        if (leg == null || leg.state != SipLeg.State.OFFERED) {
+            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        gw.respond(event, gw.messages.createResponse(Response.OK, request));
+        // RFC 3261 §9.2: the INVITE it cancels gets 487 Request Terminated.
+        Response terminated = gw.messages.createResponse(Response.REQUEST_TERMINATED, leg.invite);
+        ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(leg.localTag);
+        leg.inviteServerTx.sendResponse(terminated);
+        gw.legs.remove(leg.sipCallId);
+        leg.end("caller_cancelled");
+    }
+
+    /**
+     * A re-INVITE inside a dialog: hold (sendonly/inactive or c=0.0.0.0), resume, or a new media address.
+     * Answered with the mirrored direction (RFC 3264 §8.4); without SDP, our current offer is sent.
+     */
+    void onReInvite(RequestEvent event, SipLeg leg) throws Exception {
+        Request request = event.getRequest();
+        ServerTransaction st = gw.serverTx(event);
+        String direction = "sendrecv";
+        String body = SipGateway.body(request);
+        if (body != null && !body.isBlank()) {
+            Sdp offer;
+            try {
+                offer = Sdp.parse(body);
+            } catch (RuntimeException e) {
+                st.sendResponse(gw.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                return;
+            }
+            int pt = offer.chooseAudioType();
+            if (pt >= 0) leg.rtp.configure(offer.audioTarget(), pt, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : SipGateway.DTMF_PT);
+            direction = offer.answerDirection();
+            boolean peerSends = offer.direction().equals("sendrecv") || offer.direction().equals("sendonly");
+            leg.rtp.hold(!direction.equals("sendrecv") && !direction.equals("sendonly"), !peerSends || "0.0.0.0".equals(offer.connectionAddress()));
+            SipGateway.log.info("event={} sip_call_id={} direction={}", offer.holds() ? "hold" : "resume", leg.sipCallId, offer.direction());
+        }
+        Response ok = gw.messages.createResponse(Response.OK, request);
+        ok.addHeader(gw.contact());
+        ok.setContent(Sdp.build(gw.config().host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), SipGateway.DTMF_PT, System.currentTimeMillis(), direction),
+                gw.headers.createContentTypeHeader("application", "sdp"));
+        st.sendResponse(ok);
+    }
+
+    /**
+     * DTMF by SIP INFO, as some trunks and desk phones send it: {@code application/dtmf-relay} ("Signal=5")
+     * or {@code application/dtmf} ("5"). Other INFO bodies get 415; INFO outside a call gets 481.
+     */
+    void onInfo(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = gw.legs.get(SipGateway.callId(request));
+        if (leg == null) {
+            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        var type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        String body = SipGateway.body(request) == null ? "" : SipGateway.body(request).trim();
+        Character digit = null;
+        if (type != null && "dtmf-relay".equalsIgnoreCase(type.getContentSubType())) {
+            var m = DTMF_RELAY_SIGNAL.matcher(body);
+            if (m.find()) digit = m.group(1).charAt(0);
+        } else if (type != null && "dtmf".equalsIgnoreCase(type.getContentSubType()) && body.matches("[0-9*#A-D]")) {
+            digit = body.charAt(0);
+        }
+        if (digit == null) {
+            gw.respond(event, gw.messages.createResponse(Response.UNSUPPORTED_MEDIA_TYPE, request));
+            return;
+        }
+        gw.respond(event, gw.messages.createResponse(Response.OK, request));
+        leg.rtp.deliverDigit(digit);
+    }
+
+}
