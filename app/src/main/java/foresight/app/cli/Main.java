@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code foresight} — the one command-line entry point. */
 @Command(name = "foresight", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Foresight IVR and contact-center voice server.",
-        subcommands = {ServeCommand.class, ValidateCommand.class, SearchCommand.class, VersionCommand.class})
+        subcommands = {ServeCommand.class, ValidateCommand.class, SearchCommand.class, PredictEvalCommand.class, DemoDataCommand.class,
+                IntentEvalCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }

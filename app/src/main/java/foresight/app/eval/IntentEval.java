@@ -1,0 +1,117 @@
+package foresight.app.eval;
+
+import foresight.media.g711.G711;
+import foresight.speech.asr.SpeechRecognizer;
+import foresight.speech.intent.TextClassifier;
+import foresight.speech.tts.SpeechSynthesizer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Measures the spoken-intent classifier on any {@code text,category} CSV pair: accuracy and macro-F1 on the
+ * text; with {@code spoken}, each test sentence is synthesised (FreeTTS), sent through G.711 µ-law like a phone
+ * call, recognised (Vosk) and the recognised words classified, adding the word error rate.
+ */
+public final class IntentEval {
+    /** The figures. */
+    public record Result(double accuracy, double macroF1, int n, double wer) {}
+
+    private IntentEval() {}
+
+    public static Result run(Path train, Path test, boolean spoken, int limit, Path modelDir, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        var trainRows = CsvTable.read(train, "text", "category");
+        var testRows = CsvTable.read(test, "text", "category");
+        if (limit > 0 && testRows.size() > limit) testRows = testRows.subList(0, limit);
+        TextClassifier classifier = TextClassifier.train(trainRows.stream().map(r -> r.get("text")).toList(), trainRows.stream().map(r -> r.get("category")).toList());
+        long trained = System.nanoTime();
+        List<String> truth = new ArrayList<>(), predicted = new ArrayList<>();
+        long wordErrors = 0, words = 0, audioSamples = 0, asrNanos = 0;
+        SpeechSynthesizer tts = spoken ? new SpeechSynthesizer() : null;
+        try (SpeechRecognizer asr = spoken ? new SpeechRecognizer(modelDir, 1) : null) {
+            int i = 0;
+            for (var row : testRows) {
+                String text = row.get("text");
+                if (spoken) {
+                    short[] pcm = tts.synthesize(text);
+                    byte[] ulaw = new byte[pcm.length];
+                    G711.encode(0, pcm, ulaw);
+                    short[] phone = G711.decode(0, ulaw, 0, ulaw.length);
+                    long s = System.nanoTime();
+                    String heard = String.join(" ", asr.transcribe(phone).stream().map(w -> w.word()).toList());
+                    asrNanos += System.nanoTime() - s;
+                    audioSamples += phone.length;
+                    List<String> ref = words(text), hyp = words(heard);
+                    wordErrors += editDistance(ref, hyp);
+                    words += ref.size();
+                    text = heard;
+                    if (++i % 100 == 0) System.err.printf("intent-eval: %d/%d spoken%n", i, testRows.size());
+                }
+                truth.add(row.get("category"));
+                predicted.add(classifier.classify(text).label());
+            }
+        }
+        int n = truth.size(), correct = 0;
+        for (int k = 0; k < n; k++) if (truth.get(k).equals(predicted.get(k))) correct++;
+        double accuracy = n == 0 ? 0 : (double) correct / n, f1 = macroF1(truth, predicted);
+        double wer = words == 0 ? 0 : (double) wordErrors / words;
+        out.printf("intent-eval: train %s (%d rows), test %s (%d rows)%s, %d labels, trained in %.1f s%n", train, trainRows.size(), test, n,
+                spoken ? ", spoken through FreeTTS -> G.711 -> Vosk" : "", new TreeSet<>(truth).size(), (trained - t0) / 1e9);
+        if (spoken && audioSamples > 0) {
+            out.printf("Vosk real-time factor: %.3f (%.1f s of audio in %.1f s of CPU on one thread)%n",
+                    asrNanos / 1e9 / (audioSamples / 8000.0), audioSamples / 8000.0, asrNanos / 1e9);
+        }
+        out.printf("accuracy=%.4f macro_f1=%.4f n=%d%s%n", accuracy, f1, n, spoken ? String.format(" wer=%.4f", wer) : "");
+        return new Result(accuracy, f1, n, wer);
+    }
+
+    static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        for (String w : s.toLowerCase(Locale.ROOT).split("[^a-z0-9']+")) if (!w.isEmpty()) out.add(w);
+        return out;
+    }
+
+    static int editDistance(List<String> a, List<String> b) {
+        int[] prev = new int[b.size() + 1], cur = new int[b.size() + 1];
+        for (int j = 0; j <= b.size(); j++) prev[j] = j;
+        for (int i = 1; i <= a.size(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.size(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1));
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.size()];
+    }
+
+    /** The mean over labels seen in the test set of per-label F1. */
+    static double macroF1(List<String> truth, List<String> predicted) {
+        Map<String, int[]> c = new HashMap<>(); // tp, fp, fn
+        for (int i = 0; i < truth.size(); i++) {
+            String t = truth.get(i), p = predicted.get(i);
+            if (t.equals(p)) c.computeIfAbsent(t, k -> new int[3])[0]++;
+            else {
+                c.computeIfAbsent(p, k -> new int[3])[1]++;
+                c.computeIfAbsent(t, k -> new int[3])[2]++;
+            }
+        }
+        double sum = 0;
+        int labels = 0;
+        for (String label : new TreeSet<>(truth)) {
+            int[] x = c.getOrDefault(label, new int[3]);
+            double precision = x[0] + x[1] == 0 ? 0 : (double) x[0] / (x[0] + x[1]);
+            double recall = x[0] + x[2] == 0 ? 0 : (double) x[0] / (x[0] + x[2]);
+            sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            labels++;
+        }
+        return labels == 0 ? 0 : sum / labels;
+    }
+}
