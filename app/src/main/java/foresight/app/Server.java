@@ -4,6 +4,7 @@ import foresight.acd.Acd;
 import foresight.app.config.ForesightConfig;
 import foresight.app.demo.DemoData;
 import foresight.app.http.HttpApi;
+import foresight.app.learn.PredictorTraining;
 import foresight.db.Database;
 import foresight.db.DatabaseConfig;
 import foresight.db.agent.AgentRepository;
@@ -25,6 +26,7 @@ import foresight.sip.SipGateway;
 import foresight.sip.guard.FloodGuard;
 import foresight.sip.register.Registrar;
 import foresight.speech.asr.SpeechRecognizer;
+import foresight.speech.predict.CallReasonPredictor;
 import foresight.speech.tts.SpeechSynthesizer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -60,6 +62,8 @@ public final class Server implements AutoCloseable {
     private SpeechRecognizer asr;
     private FlowRegistry flows;
     private FloodGuard guard;
+    private PredictorTraining training;
+    private CallReasonPredictor predictorRef;
     private HttpApi http;
     private String adminToken;
 
@@ -95,9 +99,14 @@ public final class Server implements AutoCloseable {
         var sc = config.sip();
         var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
         toClose.add(rtp);
+        var predictor = new CallReasonPredictor();
+        predictorRef = predictor;
+        training = new PredictorTraining(calls, customers, predictor, config.prediction().minExamples(), clock)
+                .every(Duration.ofMinutes(config.prediction().retrainMinutes()));
+        toClose.add(training);
         var acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, Duration.ofMinutes(5));
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
-                transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, clock));
+                transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock));
         var g = sc.guard();
         guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
@@ -127,7 +136,7 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
-        http = new HttpApi(calls, users, metrics, this::health).start(config.http().host(), config.http().port());
+        http = new HttpApi(calls, users, metrics, this::health, () -> training.trainNow()).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;
@@ -154,8 +163,14 @@ public final class Server implements AutoCloseable {
         h.put("sip", sip != null && sip.running());
         h.put("asr", asr != null);
         h.put("flowVersion", flows.current().version());
+        h.put("predictor", training == null ? "starting" : learnedOrRules());
         h.put("flowErrors", flows.lastErrors().stream().map(Object::toString).toList());
         return h;
+    }
+
+    private String learnedOrRules() {
+        return predictorRef != null && predictorRef.learned().isPresent()
+                ? "learned from " + predictorRef.learned().get().examples() + " calls" : "reasons.yml rules (not enough labelled calls yet)";
     }
 
     public ForesightConfig config() { return config; }
@@ -168,6 +183,8 @@ public final class Server implements AutoCloseable {
     public Database database() { return db; }
 
     public FloodGuard floodGuard() { return guard; }
+
+    public PredictorTraining predictorTraining() { return training; }
 
     @Override
     public void close() {

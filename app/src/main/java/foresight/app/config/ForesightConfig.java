@@ -6,7 +6,7 @@ package foresight.app.config;
  * works on a fresh checkout: embedded PostgreSQL, SIP on 5060, HTTP on 8080, the example hotline.
  */
 public record ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
-                              Recording recording, Transcription transcription, Demo demo) {
+                              Recording recording, Transcription transcription, Demo demo, Prediction prediction) {
 
     /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
@@ -49,11 +49,16 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Transcription DEFAULT = new Transcription(true, 1000, 3);
     }
 
+    /** The learned issue predictor: retrained every {@code retrainMinutes} once {@code minExamples} labelled calls exist. */
+    public record Prediction(int retrainMinutes, int minExamples) {
+        public static final Prediction DEFAULT = new Prediction(60, 50);
+    }
+
     /** Demo customers, agents and an admin token, inserted once into an empty database. */
     public record Demo(boolean seed) {
         public static final Demo DEFAULT = new Demo(true);
     }
 
     public static final ForesightConfig DEFAULT = new ForesightConfig(Sip.DEFAULT, Http.DEFAULT, Database.DEFAULT,
-            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT);
+            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT);
 }

@@ -29,9 +29,11 @@ public final class HttpApi implements AutoCloseable {
     private final UserRepository users;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
+    private final Supplier<Object> retrain;
     private Javalin app;
 
-    public HttpApi(CallRepository calls, UserRepository users, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health) {
+    public HttpApi(CallRepository calls, UserRepository users, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
+        this.retrain = retrain;
         this.calls = calls;
         this.users = users;
         this.metrics = metrics;
@@ -45,6 +47,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             cfg.routes.get("/api/calls", this::searchCalls);
             cfg.routes.get("/api/calls/{id}", this::getCall);
+            cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
         }).start(host, port);
         return this;
     }
@@ -89,6 +92,13 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         write(ctx, Map.of("call", call.get(), "events", calls.eventTypes(id)));
+    }
+
+    private void retrainPredictor(Context ctx) throws Exception {
+        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor"));
+        if (user.isEmpty()) return;
+        users.audit(user.get().username(), "retrain_predictor", "");
+        write(ctx, retrain.get());
     }
 
     /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */

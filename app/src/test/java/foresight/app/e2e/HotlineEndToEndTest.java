@@ -63,7 +63,7 @@ class HotlineEndToEndTest {
                 new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
                 new ForesightConfig.Operator(operatorDir.toString(), "hotline", 200),
                 new ForesightConfig.Recording(work.resolve("recordings").toString()),
-                new ForesightConfig.Transcription(true, 200, 3), d.demo());
+                new ForesightConfig.Transcription(true, 200, 3), d.demo(), d.prediction());
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         transcripts = new TranscriptRepository(server.database().dsl());

@@ -46,7 +46,7 @@ class SipRobustnessEndToEndTest {
                 new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
                 new ForesightConfig.Operator("../examples/hotline", "hotline", 1000),
                 new ForesightConfig.Recording(work.resolve("recordings").toString()),
-                new ForesightConfig.Transcription(false, 1000, 3), d.demo());
+                new ForesightConfig.Transcription(false, 1000, 3), d.demo(), d.prediction());
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         phone = new TestPhone(27062, 43000);

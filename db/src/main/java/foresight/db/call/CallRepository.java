@@ -85,6 +85,26 @@ public final class CallRepository {
                 .set(CALL_EVENTS.DETAIL, JSONB.valueOf(JsonText.write(detail))).execute();
     }
 
+    /** A finished call whose reason is known: the training data of the issue predictor. */
+    public record LabelledCall(long customerId, Instant startedAt, String reason) {}
+
+    /** Calls of known customers with a known reason, oldest first, at most {@code limit} (the newest ones). */
+    public List<LabelledCall> labelledCalls(int limit) {
+        var rows = dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, CALLS.CONFIRMED_REASON).from(CALLS)
+                .where(CALLS.CONFIRMED_REASON.isNotNull()).and(CALLS.CUSTOMER_ID.isNotNull())
+                .orderBy(CALLS.STARTED_AT.desc()).limit(limit)
+                .fetch(r -> new LabelledCall(r.value1(), instant(r.value2()), r.value3()));
+        return rows.reversed();
+    }
+
+    /** The customer's earlier calls with a known reason, oldest first, started before {@code before}. */
+    public List<LabelledCall> pastCalls(long customerId, Instant before, int limit) {
+        return dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, CALLS.CONFIRMED_REASON).from(CALLS)
+                .where(CALLS.CUSTOMER_ID.eq(customerId)).and(CALLS.CONFIRMED_REASON.isNotNull()).and(CALLS.STARTED_AT.lt(odt(before)))
+                .orderBy(CALLS.STARTED_AT.desc()).limit(limit)
+                .fetch(r -> new LabelledCall(r.value1(), instant(r.value2()), r.value3())).reversed();
+    }
+
     public List<String> eventTypes(String callId) {
         return dsl.select(CALL_EVENTS.TYPE).from(CALL_EVENTS).where(CALL_EVENTS.CALL_ID.eq(callId))
                 .orderBy(CALL_EVENTS.ID).fetch(CALL_EVENTS.TYPE);

@@ -64,5 +64,24 @@ public final class CustomerRepository {
                         r.getStatus(), JsonText.readObject(r.getAttributes() == null ? null : r.getAttributes().data())));
     }
 
+    /** Full histories of many customers at once, each oldest first (for training). */
+    public Map<Long, List<CustomerEvent>> histories(java.util.Collection<Long> customerIds) {
+        Map<Long, List<CustomerEvent>> out = new java.util.HashMap<>();
+        for (var chunk : chunks(List.copyOf(customerIds), 1000)) {
+            dsl.selectFrom(CUSTOMER_EVENTS).where(CUSTOMER_EVENTS.CUSTOMER_ID.in(chunk))
+                    .orderBy(CUSTOMER_EVENTS.OCCURRED_AT, CUSTOMER_EVENTS.ID)
+                    .forEach(r -> out.computeIfAbsent(r.getCustomerId(), k -> new java.util.ArrayList<>()).add(new CustomerEvent(r.getId(),
+                            r.getCustomerId(), toInstant(r.getOccurredAt()), r.getType(), r.getStatus(),
+                            JsonText.readObject(r.getAttributes() == null ? null : r.getAttributes().data()))));
+        }
+        return out;
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) out.add(all.subList(i, Math.min(all.size(), i + size)));
+        return out;
+    }
+
     static Instant toInstant(OffsetDateTime t) { return t == null ? null : t.toInstant(); }
 }

@@ -23,7 +23,8 @@ import foresight.speech.asr.SpeechRecognizer;
 import foresight.speech.asr.Utterance;
 import foresight.speech.intent.IntentMatcher;
 import foresight.speech.intent.YesNo;
-import foresight.speech.predict.IssuePredictor;
+import foresight.speech.predict.CallReasonPredictor;
+import foresight.speech.predict.PastCall;
 import foresight.speech.predict.Prediction;
 import foresight.speech.template.Template;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class FlowRunner implements IncomingCallListener {
     /** Everything a flow run needs, wired once by the app. */
     public record Services(FlowRegistry registry, String entryFlow, Prompts prompts, SpeechRecognizer asr,
                            CustomerRepository customers, CallRepository calls, TranscriptRepository transcripts,
-                           RecordingStore recordings, Acd acd, Clock clock) {}
+                           RecordingStore recordings, Acd acd, CallReasonPredictor predictor, Clock clock) {}
 
     private final Services s;
 
@@ -99,9 +100,11 @@ public final class FlowRunner implements IncomingCallListener {
     private CallContext.Lookup lookup(String caller, FlowSet set) {
         long t0 = System.nanoTime();
         Optional<Customer> customer = s.customers().findByPhone(caller);
-        Optional<Prediction> prediction = customer.flatMap(c -> new IssuePredictor(set.reasons()).predict(
-                s.customers().recentEvents(c.id(), 50),
-                Map.of("first_name", c.firstName(), "last_name", c.lastName(), "tier", c.tier()), s.clock().instant()));
+        Instant now = s.clock().instant();
+        Optional<Prediction> prediction = customer.flatMap(c -> s.predictor().predict(set.reasons(),
+                s.customers().recentEvents(c.id(), 200),
+                s.calls().pastCalls(c.id(), now, 20).stream().map(p -> new PastCall(p.startedAt(), p.reason())).toList(),
+                c.tier(), Map.of("first_name", c.firstName(), "last_name", c.lastName(), "tier", c.tier()), now));
         log.debug("event=lookup known={} predicted={} ms={}", customer.isPresent(), prediction.map(Prediction::reasonId).orElse("-"), (System.nanoTime() - t0) / 1_000_000);
         return new CallContext.Lookup(customer, prediction);
     }
