@@ -21,7 +21,7 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Option(names = "--spoken", description = "Synthesise each test sentence, pass it through G.711 and Vosk, classify what was recognised.")
     boolean spoken;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N test rows (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", description = "Use only N evenly spaced test rows (0 = all).")
     int limit;
 
     @Mixin

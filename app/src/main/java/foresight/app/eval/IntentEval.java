@@ -30,7 +30,12 @@ public final class IntentEval {
         long t0 = System.nanoTime();
         var trainRows = CsvTable.read(train, "text", "category");
         var testRows = CsvTable.read(test, "text", "category");
-        if (limit > 0 && testRows.size() > limit) testRows = testRows.subList(0, limit);
+        if (limit > 0 && testRows.size() > limit) {
+            // Evenly spaced rows, not the first N: test files are often sorted by category.
+            List<Map<String, String>> sample = new ArrayList<>(limit);
+            for (int k = 0; k < limit; k++) sample.add(testRows.get((int) ((long) k * testRows.size() / limit)));
+            testRows = sample;
+        }
         TextClassifier classifier = TextClassifier.train(trainRows.stream().map(r -> r.get("text")).toList(), trainRows.stream().map(r -> r.get("category")).toList());
         long trained = System.nanoTime();
         List<String> truth = new ArrayList<>(), predicted = new ArrayList<>();
