@@ -216,6 +216,9 @@ public final class Call implements CallControl {
     @Override
     public boolean isEnded() { return leg.ended().isDone(); }
 
+    @Override
+    public foresight.media.rtp.ReceptionStats.Snapshot callerReception() { return leg.rtp().reception(); }
+
     public String endReason() { return leg.ended().getNow(null); }
 
     /** Waits until the call is over; returns the reason, or null on timeout. */

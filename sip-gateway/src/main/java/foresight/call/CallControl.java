@@ -50,6 +50,9 @@ public interface CallControl {
 
     void hangUp(String reason);
 
+    /** Loss and jitter of the caller's RTP so far (RFC 3550 receiver statistics). */
+    foresight.media.rtp.ReceptionStats.Snapshot callerReception();
+
     boolean isEnded();
 
     /** A handle on a prompt being played. */

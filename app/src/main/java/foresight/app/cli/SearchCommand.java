@@ -54,10 +54,11 @@ public final class SearchCommand implements Callable<Integer> {
         }
         System.out.printf("%d call(s)%s%n", rows.size(), query == null ? "" : " matching '" + query + "'");
         for (JsonNode c : rows) {
-            System.out.printf("%s  %s  caller=%s  predicted=%s confirmed=%s  reason=%s  queue=%s  agent=%s  status=%s%n  recording=%s%n",
+            System.out.printf("%s  %s  caller=%s  predicted=%s confirmed=%s  reason=%s  queue=%s  agent=%s  status=%s  mos=%s%n  recording=%s%n",
                     c.path("id").asText(), c.path("startedAt").asText(), c.path("caller").asText(), c.path("predictedReason").asText("-"),
                     c.path("confirmed").asText("-"), c.path("confirmedReason").asText("-"), c.path("queue").asText("-"),
-                    c.path("agent").asText("-"), c.path("status").asText(), c.path("recordingPath").asText("-"));
+                    c.path("agent").asText("-"), c.path("status").asText(), c.path("mos").isNumber() ? String.format("%.2f", c.path("mos").asDouble()) : "-",
+                    c.path("recordingPath").asText("-"));
             if (!c.path("snippet").isNull() && !c.path("snippet").isMissingNode()) System.out.println("  " + c.path("snippet").asText().replace("\n", " | "));
         }
         return 0;

@@ -127,6 +127,9 @@ class HotlineEndToEndTest {
         assertThat(c.agent()).isEqualTo("1001");
         assertThat(c.flowName()).isEqualTo("hotline");
         assertThat(c.flowVersion()).isEqualTo(server.health().get("flowVersion"));
+        assertThat(c.rtpReceived()).as("caller RTP packets, one per 20 ms").isGreaterThan(500);
+        assertThat(c.rtpLost()).as("nothing is lost on loopback").isZero();
+        assertThat(c.mos()).as("estimated MOS of a clean G.711 call").isBetween(4.0, 4.5);
 
         // The agent's phone decoded the caller's voice: RTP flowed from caller through Foresight to the agent.
         await("agent dump written").atMost(Duration.ofSeconds(10)).until(() -> agent.heardWav().isPresent());
@@ -145,6 +148,8 @@ class HotlineEndToEndTest {
                 .until(() -> calls.search("refund", 10), l -> l.stream().anyMatch(x -> x.id().equals(c.id())));
         assertThat(found.stream().filter(x -> x.id().equals(c.id())).findFirst().orElseThrow().snippet()).contains("<<refund");
         assertThat(transcripts.segments(c.id())).extracting(s -> s.channel()).contains("caller", "agent");
+        assertThat(transcripts.fullText(c.id()).orElseThrow()).as("the confirmation named the order from the history")
+                .containsPattern("hundred fifty six");
 
         // The same through the HTTP API, with a token; without one, nothing.
         var resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls?q=refund"))

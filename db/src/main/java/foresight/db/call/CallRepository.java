@@ -68,6 +68,12 @@ public final class CallRepository {
         dsl.update(CALLS).set(CALLS.RECORDING_PATH, path).where(CALLS.ID.eq(id)).execute();
     }
 
+    /** Stores the caller leg's media quality: packets received and lost, jitter and estimated MOS. */
+    public void mediaQuality(String id, long received, long lost, double jitterMs, double mos) {
+        dsl.update(CALLS).set(CALLS.RTP_RECEIVED, received).set(CALLS.RTP_LOST, lost).set(CALLS.JITTER_MS, jitterMs).set(CALLS.MOS, mos)
+                .where(CALLS.ID.eq(id)).execute();
+    }
+
     /** Marks the call ended; {@code status} is {@code completed} or {@code failed}. */
     public void ended(String id, Instant at, String status, String disposition) {
         dsl.update(CALLS).set(CALLS.ENDED_AT, odt(at)).set(CALLS.STATUS, status).set(CALLS.DISPOSITION, disposition)
@@ -141,7 +147,7 @@ public final class CallRepository {
                 instant(r.get(CALLS.ENDED_AT)), r.get(CALLS.FLOW_NAME), r.get(CALLS.FLOW_VERSION), r.get(CALLS.PREDICTED_REASON),
                 r.get(CALLS.PREDICTION_CONFIDENCE), r.get(CALLS.CONFIRMED), r.get(CALLS.CONFIRMED_REASON), r.get(CALLS.CALLER_SAID),
                 r.get(CALLS.QUEUE), r.get(AGENTS.USERNAME), r.get(CALLS.STATUS), r.get(CALLS.RECORDING_PATH),
-                r.get("snippet", String.class));
+                r.get("snippet", String.class), r.get(CALLS.RTP_RECEIVED), r.get(CALLS.RTP_LOST), r.get(CALLS.JITTER_MS), r.get(CALLS.MOS));
     }
 
     private static String truncate(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }

@@ -89,6 +89,11 @@ public final class FlowRunner implements IncomingCallListener {
         } finally {
             if (!call.isEnded()) call.hangUp(disposition);
             try {
+                var rx = call.callerReception();
+                double mos = foresight.media.rtp.ReceptionStats.mos(rx);
+                s.calls().mediaQuality(call.id(), rx.received(), rx.lost(), rx.jitterMs(), mos);
+                log.info("call={} event=media_quality received={} lost={} jitter_ms={} mos={}", call.id(), rx.received(), rx.lost(),
+                        String.format("%.1f", rx.jitterMs()), String.format("%.2f", mos));
                 s.calls().ended(call.id(), s.clock().instant(), status, disposition);
                 event(call, "ended", Map.of("status", status, "disposition", disposition));
             } catch (RuntimeException e) {

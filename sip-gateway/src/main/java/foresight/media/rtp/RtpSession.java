@@ -31,6 +31,7 @@ public final class RtpSession implements AutoCloseable {
     private final InbandDtmfDetector inband = new InbandDtmfDetector(); // event loop only
     private boolean peerUsesRfc4733; // event loop only: then tones in the audio are not keys to count twice
     private final AtomicLong packetsIn = new AtomicLong();
+    private final ReceptionStats reception = new ReceptionStats(8000); // event loop writes
     private final AtomicLong packetsOut = new AtomicLong();
     private volatile InetSocketAddress remote;
     private volatile boolean latched;
@@ -121,6 +122,9 @@ public final class RtpSession implements AutoCloseable {
 
     public long packetsIn() { return packetsIn.get(); }
 
+    /** Loss and jitter of what the peer sent so far. */
+    public ReceptionStats.Snapshot reception() { return reception.snapshot(); }
+
     /** When the last RTP packet arrived (System.nanoTime), or when the session opened if none has. */
     public long lastInboundNanos() { return lastInboundNanos; }
 
@@ -146,6 +150,7 @@ public final class RtpSession implements AutoCloseable {
             if (p == null) return;
             packetsIn.incrementAndGet();
             lastInboundNanos = System.nanoTime();
+            reception.onPacket(p.sequence(), p.timestamp(), lastInboundNanos);
             if (!latched) {
                 remote = msg.sender();
                 latched = true;

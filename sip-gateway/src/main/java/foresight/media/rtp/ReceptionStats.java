@@ -1,0 +1,67 @@
+package foresight.media.rtp;
+
+/**
+ * What arrived on one RTP stream, as an RTCP receiver report would state it: packets received, packets lost
+ * (RFC 3550 §6.4.1 and A.3: expected from the extended highest sequence number minus received) and
+ * interarrival jitter (RFC 3550 §6.4.1 and A.8: J += (|D| - J) / 16, in timestamp units). Updated by one
+ * session's event loop; {@link #snapshot} may be read from any thread.
+ */
+public final class ReceptionStats {
+    /** A consistent reading. */
+    public record Snapshot(long received, long lost, double jitterMs) {}
+
+    private final int clockRateHz;
+    private boolean started;
+    private int baseSeq;
+    private int maxSeq;
+    private long cycles;
+    private long received;
+    private double jitter;       // timestamp units
+    private long lastTransit;    // arrival (timestamp units) minus RTP timestamp
+    private volatile Snapshot snapshot = new Snapshot(0, 0, 0);
+
+    public ReceptionStats(int clockRateHz) { this.clockRateHz = clockRateHz; }
+
+    /** Records a packet with its sequence number and timestamp, arriving at {@code arrivalNanos}. */
+    public void onPacket(int sequence, long timestamp, long arrivalNanos) {
+        long arrival = arrivalNanos * clockRateHz / 1_000_000_000L;
+        if (!started) {
+            started = true;
+            baseSeq = sequence;
+            maxSeq = sequence;
+            lastTransit = arrival - timestamp;
+        } else {
+            int delta = (sequence - maxSeq) & 0xFFFF;
+            if (delta > 0 && delta < 0x8000) { // in order (maybe after a gap); RFC 3550 A.1 probation left out
+                if (sequence < maxSeq) cycles += 0x10000;
+                maxSeq = sequence;
+            }
+            long transit = arrival - timestamp;
+            long d = Math.abs(transit - lastTransit);
+            lastTransit = transit;
+            jitter += (d - jitter) / 16.0;
+        }
+        received++;
+        long expected = cycles + maxSeq - baseSeq + 1;
+        snapshot = new Snapshot(received, Math.max(0, expected - received), jitter * 1000.0 / clockRateHz);
+    }
+
+    public Snapshot snapshot() { return snapshot; }
+
+    /**
+     * Estimated listening quality (MOS, 1–4.5) for G.711 from loss and jitter by a simplified ITU-T G.107
+     * E-model: R = 93.2 − Id − Ie,eff with Bpl = 25.1 (G.711 with concealment) and a one-way delay of 80 ms
+     * (20 ms packets + 60 ms playout buffer) plus twice the jitter.
+     */
+    public static double mos(Snapshot s) {
+        long expected = s.received() + s.lost();
+        double lossPercent = expected == 0 ? 0 : 100.0 * s.lost() / expected;
+        double delayMs = 80 + 2 * s.jitterMs();
+        double id = 0.024 * delayMs + (delayMs > 177.3 ? 0.11 * (delayMs - 177.3) : 0);
+        double ieEff = 95 * lossPercent / (lossPercent + 25.1);
+        double r = 93.2 - id - ieEff;
+        if (r <= 0) return 1;
+        if (r >= 100) return 4.5;
+        return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6;
+    }
+}
