@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
         try {
             if (config.embedded()) {
                 Files.createDirectories(config.embeddedDataDir());
+                stopOrphanedPostgres(config.embeddedDataDir());
                 embedded = EmbeddedPostgres.builder()
                         .setDataDirectory(config.embeddedDataDir())
                         .setCleanDataDirectory(false)
@@ -64,6 +65,44 @@ public final class Database implements AutoCloseable {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         log.info("event=db_ready embedded={} ms={}", embedded != null, (System.nanoTime() - t0) / 1_000_000);
         return new Database(embedded, ds);
+    }
+
+    /**
+     * The embedded PostgreSQL is a separate process: if Foresight was killed (crash, kill -9, power cut of the
+     * JVM only), it keeps running and holds the data folder, and the next start would fail. A postmaster whose
+     * parent is gone is ours and orphaned: stop it (SIGTERM = smart shutdown; SIGKILL after 15 s is safe too,
+     * PostgreSQL recovers from its WAL). One whose parent lives belongs to another running Foresight: refuse.
+     */
+    static void stopOrphanedPostgres(java.nio.file.Path dataDir) {
+        java.nio.file.Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) return;
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+        } catch (IOException | RuntimeException e) {
+            return; // unreadable lock file: PostgreSQL itself decides whether it is stale
+        }
+        var ph = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
+        if (ph == null || !ph.info().command().map(c -> c.endsWith("postgres")).orElse(false)) return; // stale pid file
+        var parent = ph.parent().filter(ProcessHandle::isAlive).orElse(null);
+        boolean orphaned = parent == null || parent.pid() == 1
+                || !parent.info().command().map(c -> c.contains("java")).orElse(false);
+        if (!orphaned) {
+            throw new IllegalStateException("the database folder " + dataDir.toAbsolutePath() + " is in use by PostgreSQL pid " + pid
+                    + " of another running Foresight (pid " + parent.pid() + "); stop that one first or set database.embeddedDataDir");
+        }
+        log.warn("event=orphaned_postgres_stopping pid={} data={} reason=previous_foresight_died", pid, dataDir);
+        ph.destroy();
+        try {
+            ph.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            ph.destroyForcibly();
+            ph.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not stop orphaned PostgreSQL pid " + pid, e);
+        }
     }
 
     public DSLContext dsl() { return dsl; }
