@@ -154,6 +154,12 @@ public final class Acd {
 
     /** If this caller is at the head of the queue, reserves the longest-idle reachable agent (marks it RINGING). */
     private Candidate reserveAgent(String callId, String queue, Set<Long> tried) {
+        lock.lock();
+        try {
+            if (!callId.equals(waiting.get(queue).peekFirst())) return null; // only the head looks for an agent: no queries for the rest
+        } finally {
+            lock.unlock();
+        }
         List<Agent> members = agents.members(queue);
         Map<Long, List<String>> reachable = new HashMap<>(); // looked up before taking the lock: no I/O under it
         for (Agent a : members) reachable.put(a.id(), agents.contacts(a.id(), clock.instant()));

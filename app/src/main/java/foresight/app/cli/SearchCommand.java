@@ -12,13 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -65,23 +60,15 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     private JsonNode viaServer(ForesightConfig config) {
-        Path tokenFile = Path.of(config.database().embeddedDataDir()).resolveSibling("admin-token");
-        String token = System.getenv("FORESIGHT_TOKEN");
+        String path = "/api/calls?limit=" + limit + (query == null ? "" : "&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
         try {
-            if (token == null && Files.exists(tokenFile)) token = Files.readString(tokenFile).trim();
-            if (token == null) return null;
-            String url = "http://127.0.0.1:" + config.http().port() + "/api/calls?limit=" + limit
-                    + (query == null ? "" : "&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-            var resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-                    HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) {
-                System.err.println("server answered " + resp.statusCode() + ": " + resp.body());
+            var resp = RunningServer.call(config, "GET", path, Duration.ofSeconds(10));
+            if (resp.isEmpty()) return null; // no server running: read the database directly
+            if (resp.get().statusCode() != 200) {
+                System.err.println("server answered " + resp.get().statusCode() + ": " + resp.get().body());
                 return null;
             }
-            return mapper.readTree(resp.body()).path("calls");
-        } catch (java.net.ConnectException e) {
-            return null; // no server running: read the database directly
+            return mapper.readTree(resp.get().body()).path("calls");
         } catch (Exception e) {
             System.err.println("could not ask the server (" + e + "); reading the database directly");
             return null;

@@ -10,11 +10,6 @@ import foresight.speech.predict.CallReasonPredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,20 +28,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ForesightConfig config = configOption.load();
-        Path tokenFile = Path.of(config.database().embeddedDataDir()).resolveSibling("admin-token");
-        String token = System.getenv("FORESIGHT_TOKEN");
-        if (token == null && Files.exists(tokenFile)) token = Files.readString(tokenFile).trim();
-        if (token != null) {
-            try {
-                var resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.http().port() + "/api/predictor/retrain"))
-                                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                System.out.println("server: " + resp.body());
-                return resp.statusCode() == 200 ? 0 : 1;
-            } catch (java.net.ConnectException e) {
-                // no server: train locally below
-            }
+        var resp = RunningServer.call(config, "POST", "/api/predictor/retrain", Duration.ofMinutes(5));
+        if (resp.isPresent()) {
+            System.out.println("server: " + resp.get().body());
+            return resp.get().statusCode() == 200 ? 0 : 1;
         }
         var d = config.database();
         try (Database db = Database.open(new DatabaseConfig(d.url() == null || d.url().isBlank() ? null : d.url(), d.user(), d.password(), Path.of(d.embeddedDataDir()), 2))) {

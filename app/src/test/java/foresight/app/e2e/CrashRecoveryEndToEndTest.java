@@ -32,7 +32,7 @@ class CrashRecoveryEndToEndTest {
 
     @Test
     void serverKilledMidCallRestartsWithAPlayableRecordingAndTheCallMarkedFailed() throws Exception {
-        Path pg = dir.resolve("pg"), rec = dir.resolve("rec");
+        Path pg = dir.resolve("pg"), rec = dir.resolve("recordings");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         var pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", cp, "foresight.app.cli.Main", "serve").redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
@@ -63,13 +63,7 @@ class CrashRecoveryEndToEndTest {
         }
         Path wav = wavs(rec).getFirst();
 
-        var d = ForesightConfig.DEFAULT;
-        var config = new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", 28060, 44000, 44998, "foresight", 15, 60, 30, ForesightConfig.Guard.DEFAULT),
-                new ForesightConfig.Http("127.0.0.1", 0), new ForesightConfig.Database(null, null, null, pg.toString(), 4),
-                new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 2),
-                new ForesightConfig.Operator("../examples/hotline", "hotline", 1000), new ForesightConfig.Recording(rec.toString()),
-                new ForesightConfig.Transcription(false, 1000, 3), d.demo(), d.prediction());
+        var config = TestConfigs.server(28060, 44000, 60, dir, "../examples/hotline", 1000, false, 2);
         try (Server restarted = new Server(config).start()) {
             var calls = new CallRepository(restarted.database().dsl());
             CallSummary c = calls.search(null, 10).stream().filter(x -> x.caller().equals("sipp")).findFirst().orElseThrow();

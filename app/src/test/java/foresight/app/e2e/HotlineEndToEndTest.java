@@ -55,15 +55,7 @@ class HotlineEndToEndTest {
         work = Files.createTempDirectory("foresight-e2e");
         operatorDir = work.resolve("operator");
         copy(Path.of("../examples/hotline"), operatorDir);
-        var d = ForesightConfig.DEFAULT;
-        var config = new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 32000, 32998, "foresight", 15, 60, 30, ForesightConfig.Guard.DEFAULT),
-                new ForesightConfig.Http("127.0.0.1", 0),
-                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
-                new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
-                new ForesightConfig.Operator(operatorDir.toString(), "hotline", 200),
-                new ForesightConfig.Recording(work.resolve("recordings").toString()),
-                new ForesightConfig.Transcription(true, 200, 3), d.demo(), d.prediction());
+        var config = TestConfigs.server(SIP_PORT, 32000, 60, work, operatorDir.toString(), 200, true, 4);
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         transcripts = new TranscriptRepository(server.database().dsl());

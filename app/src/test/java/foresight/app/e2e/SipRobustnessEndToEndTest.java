@@ -38,15 +38,7 @@ class SipRobustnessEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("foresight-robust");
-        var d = ForesightConfig.DEFAULT;
-        var config = new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 42000, 42998, "foresight", 15, 5, 30, ForesightConfig.Guard.DEFAULT),
-                new ForesightConfig.Http("127.0.0.1", 0),
-                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
-                new ForesightConfig.Speech("../speech/target/model-unpacked/assets/model-en-us", 4),
-                new ForesightConfig.Operator("../examples/hotline", "hotline", 1000),
-                new ForesightConfig.Recording(work.resolve("recordings").toString()),
-                new ForesightConfig.Transcription(false, 1000, 3), d.demo(), d.prediction());
+        var config = TestConfigs.server(SIP_PORT, 42000, 5, work, "../examples/hotline", 1000, false, 4);
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         phone = new TestPhone(27062, 43000);

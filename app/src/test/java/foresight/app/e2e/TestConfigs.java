@@ -1,0 +1,25 @@
+package foresight.app.e2e;
+
+import foresight.app.config.ForesightConfig;
+
+import java.nio.file.Path;
+
+/** Server configurations for end-to-end tests: 127.0.0.1, given ports, data under a temporary folder. */
+final class TestConfigs {
+    static final String MODEL = "../speech/target/model-unpacked/assets/model-en-us";
+
+    private TestConfigs() {}
+
+    static ForesightConfig server(int sipPort, int rtpMin, int rtpTimeoutSeconds, Path work, String operatorDir,
+                                  int reloadMillis, boolean transcribe, int recognisers) {
+        var d = ForesightConfig.DEFAULT;
+        return new ForesightConfig(
+                new ForesightConfig.Sip("127.0.0.1", sipPort, rtpMin, rtpMin + 998, "foresight", 15, rtpTimeoutSeconds, 30, ForesightConfig.Guard.DEFAULT),
+                new ForesightConfig.Http("127.0.0.1", 0),
+                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
+                new ForesightConfig.Speech(MODEL, recognisers),
+                new ForesightConfig.Operator(operatorDir, "hotline", reloadMillis),
+                new ForesightConfig.Recording(work.resolve("recordings").toString()),
+                new ForesightConfig.Transcription(transcribe, 200, 3), d.demo(), d.prediction());
+    }
+}
