@@ -75,6 +75,15 @@ public final class Acd {
      * hang up. Blocks the call's thread; the caller hears whatever the flow queued (announcement, music).
      */
     public AcdOutcome serve(CallControl call, QueueDefinition queue, java.util.function.Consumer<Agent> onAnswered) {
+        return serve(call, queue, onAnswered, null, null);
+    }
+
+    /**
+     * As above; the answering agent may blind-transfer the caller (REFER) to a target {@code transferTargets}
+     * accepts, and the caller hears {@code holdMusic} while the agent holds them.
+     */
+    public AcdOutcome serve(CallControl call, QueueDefinition queue, java.util.function.Consumer<Agent> onAnswered,
+                            java.util.function.Predicate<String> transferTargets, foresight.call.AudioClip holdMusic) {
         Instant deadline = clock.instant().plus(queue.maxWait());
         Set<Long> tried = new HashSet<>();
         lock.lock();
@@ -96,11 +105,11 @@ public final class Acd {
                 BridgeOutcome outcome;
                 try {
                     moveAgent(c.agent, AgentState.RINGING);
-                    outcome = call.bridge(c.contact, queue.ringTimeout(), () -> {
+                    outcome = call.bridge(new foresight.call.BridgeRequest(c.contact, queue.ringTimeout(), () -> {
                         moveAgent(c.agent, AgentState.ON_CALL);
                         log.info("call={} event=agent_answered queue={} agent={}", call.id(), queue.name(), c.agent.username());
                         onAnswered.accept(c.agent);
-                    });
+                    }, transferTargets, holdMusic));
                 } catch (CallEndedException e) {
                     moveAgent(c.agent, AgentState.AVAILABLE);
                     return new AcdOutcome.Abandoned();
@@ -110,6 +119,12 @@ public final class Acd {
                         missed(c.agent, false);
                         moveAgent(c.agent, AgentState.AVAILABLE);
                         return new AcdOutcome.Answered(c.agent.id(), c.agent.username(), t.endedBy());
+                    }
+                    case BridgeOutcome.Transferred t -> {
+                        missed(c.agent, false);
+                        moveAgent(c.agent, AgentState.AVAILABLE);
+                        log.info("call={} event=transferred queue={} agent={} target={}", call.id(), queue.name(), c.agent.username(), t.target());
+                        return new AcdOutcome.Transferred(c.agent.id(), c.agent.username(), t.target());
                     }
                     case BridgeOutcome.NotAnswered n -> {
                         log.info("call={} event=offer_failed agent={} status={} reason={}", call.id(), c.agent.username(), n.sipStatus(), n.reason());

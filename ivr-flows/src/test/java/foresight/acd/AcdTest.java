@@ -47,16 +47,17 @@ class AcdTest {
         ScriptedCall(Map<String, BridgeOutcome> script) { this.script = script; }
 
         @Override
-        public BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered) {
-            rung.add(contactUri);
-            BridgeOutcome o = script.get(contactUri);
-            if (o instanceof BridgeOutcome.Talked) onAnswered.run();
+        public BridgeOutcome bridge(foresight.call.BridgeRequest request) {
+            rung.add(request.contactUri());
+            BridgeOutcome o = script.get(request.contactUri());
+            if (o instanceof BridgeOutcome.Talked || o instanceof BridgeOutcome.Transferred) request.onAnswered().run();
             return o;
         }
 
         @Override public String id() { return "call-1"; }
         @Override public String sipCallId() { return "sip-1"; }
         @Override public String callerNumber() { return "+1555"; }
+        @Override public boolean ringFor(Duration d) { return true; }
         @Override public void answer() { }
         @Override public void play(AudioClip clip) { }
         @Override public PlaybackHandle startPlayback(AudioClip clip) { return new PlaybackHandle() { public void stop() { } public boolean await() { return true; } }; }
@@ -112,5 +113,15 @@ class AcdTest {
         var shortQueue = new QueueDefinition("cards", Duration.ofSeconds(1), Duration.ofSeconds(1), null);
         var outcome = acd.serve(new ScriptedCall(Map.of("sip:1@phone", BUSY, "sip:2@phone", BUSY)), shortQueue, a -> { });
         assertThat(outcome).isEqualTo(new AcdOutcome.TimedOut());
+    }
+
+    @Test
+    void agentWhoTransfersTheCallerIsFreeAgainAndTheOutcomeNamesTheTarget() {
+        var acd = new Acd(new Directory(), Clock.systemUTC(), Duration.ofMinutes(5));
+        var call = new ScriptedCall(Map.of("sip:1@phone", new BridgeOutcome.Transferred("cards", Duration.ofSeconds(12))));
+        var outcome = acd.serve(call, CARDS, a -> { }, target -> true, null);
+        assertThat(outcome).isEqualTo(new AcdOutcome.Transferred(1, "dana", "cards"));
+        assertThat(acd.state(1)).isEqualTo(Acd.AgentState.AVAILABLE);
+        assertThat(acd.waiting("cards")).as("the caller left this queue").isZero();
     }
 }

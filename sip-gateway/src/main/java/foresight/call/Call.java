@@ -75,6 +75,9 @@ public final class Call implements CallControl {
     public String sipCallId() { return leg.sipCallId(); }
 
     @Override
+    public boolean ringFor(Duration d) { return awaitEnd(d) == null; }
+
+    @Override
     public void answer() {
         try {
             gateway.answer(leg, Duration.ofSeconds(32));
@@ -156,11 +159,12 @@ public final class Call implements CallControl {
     public void sendDigit(char digit) { media.sendDigit(digit); }
 
     @Override
-    public BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered) {
+    public BridgeOutcome bridge(BridgeRequest request) {
         ensureLive();
+        String contactUri = request.contactUri();
         SipLeg agent;
         try {
-            agent = gateway.dial(contactUri, callerNumber, ringTimeout, leg.ended());
+            agent = gateway.dial(contactUri, callerNumber, request.ringTimeout(), leg.ended());
         } catch (Exception e) {
             log.warn("call={} event=agent_dial_failed contact={} error={}", id, contactUri, e.toString());
             return new BridgeOutcome.NotAnswered(500, "error");
@@ -176,22 +180,31 @@ public final class Call implements CallControl {
             throw new CallEndedException(id, "caller hung up while the agent answered");
         }
         agentLeg = agent;
+        if (request.transferTargets() != null) agent.allowTransfers(request.transferTargets());
         media.stopPlayback();
-        media.bridge(agent.rtp());
+        media.bridge(agent.rtp(), request.holdMusic());
         Instant t0 = Instant.now();
         log.info("call={} event=bridged agent_contact={}", id, contactUri);
         try {
-            onAnswered.run();
+            request.onAnswered().run();
         } catch (RuntimeException e) {
             log.warn("call={} event=on_answered_failed error={}", id, e.toString());
         }
-        CompletableFuture.anyOf(leg.ended(), agent.ended()).join();
+        CompletableFuture.anyOf(leg.ended(), agent.ended(), agent.referred()).join();
+        media.bridge(null, null);
+        agentLeg = null;
+        Duration talked = Duration.between(t0, Instant.now());
+        if (agent.referred().isDone() && !leg.ended().isDone()) {
+            String target = agent.referred().join();
+            gateway.hangUp(agent, "transferred");
+            log.info("call={} event=transferred target={} talk_ms={}", id, target, talked.toMillis());
+            return new BridgeOutcome.Transferred(target, talked);
+        }
         String endedBy = leg.ended().isDone() ? "caller" : "agent";
-        media.bridge(null);
         gateway.hangUp(agent, "caller_hung_up");
         gateway.hangUp(leg, "agent_hung_up");
         log.info("call={} event=unbridged ended_by={}", id, endedBy);
-        return new BridgeOutcome.Talked(endedBy, Duration.between(t0, Instant.now()));
+        return new BridgeOutcome.Talked(endedBy, talked);
     }
 
     /** RTP packets received from and sent to the bridged agent leg, or {0,0} if never bridged. */

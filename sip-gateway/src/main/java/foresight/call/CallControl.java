@@ -16,6 +16,9 @@ public interface CallControl {
     /** The caller's number as sent in From (user part), unmasked: for lookups, never for logs. */
     String callerNumber();
 
+    /** Lets the caller hear ringing (180 was sent) for {@code d} before answering; false if they hung up meanwhile (CANCEL). */
+    boolean ringFor(Duration d);
+
     /** Sends 200 OK and waits for the ACK; media (and the recorder tap) starts flowing. */
     void answer();
 
@@ -40,10 +43,15 @@ public interface CallControl {
     void clearDigits();
 
     /**
-     * Rings {@code contactUri} and, if answered, connects the caller to it until one side hangs up.
-     * {@code onAnswered} runs on this thread right after the media is bridged.
+     * Rings the agent's phone and, if answered, connects the caller to it until one side hangs up or the agent
+     * blind-transfers the caller to a target the request allows.
      */
-    BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered);
+    BridgeOutcome bridge(BridgeRequest request);
+
+    /** {@link #bridge(BridgeRequest)} without transfers or hold music. */
+    default BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered) {
+        return bridge(new BridgeRequest(contactUri, ringTimeout, onAnswered));
+    }
 
     /** Attaches the recorder; frames flow from answer to hang-up. */
     void tap(MediaTap tap);

@@ -29,6 +29,8 @@ final class CallMedia implements Pacer.Task {
     private int ticks;                  // pacer
     private boolean timedOut;           // pacer
     private volatile RtpSession bridged;
+    private volatile AudioClip bridgeHoldMusic; // what the caller hears while the bridged agent holds them
+    private int holdFrame;                       // pacer
     private volatile BlockingQueue<short[]> listener;
     private volatile MediaTap tap;
     private final ConcurrentLinkedQueue<Playback> playbacks = new ConcurrentLinkedQueue<>();
@@ -76,7 +78,10 @@ final class CallMedia implements Pacer.Task {
         if (c != null) c.stopped = true;
     }
 
-    void bridge(RtpSession other) { this.bridged = other; }
+    void bridge(RtpSession other, AudioClip holdMusic) {
+        this.bridgeHoldMusic = holdMusic;
+        this.bridged = other;
+    }
 
     void listen(BlockingQueue<short[]> q) { this.listener = q; }
 
@@ -96,7 +101,13 @@ final class CallMedia implements Pacer.Task {
         RtpSession b = bridged;
         if (b != null) {
             short[] agent = b.pollInbound();
-            out = agent != null ? agent : SILENCE;
+            AudioClip music = bridgeHoldMusic;
+            if (b.onHold() && music != null && !music.frames().isEmpty()) {
+                // The agent put the caller on hold (sendonly/inactive re-INVITE): music instead of the agent's line.
+                out = music.frames().get(holdFrame++ % music.frames().size());
+            } else {
+                out = agent != null ? agent : SILENCE;
+            }
             b.sendAudio(in);
         } else {
             out = nextPromptFrame();

@@ -4,7 +4,12 @@ import foresight.sip.sdp.Sdp;
 
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.address.TelURL;
+import javax.sip.address.URI;
 import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ReferToHeader;
+import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -81,6 +86,84 @@ final class DialogRequests {
         ok.setContent(Sdp.build(gw.config().host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), SipGateway.DTMF_PT, System.currentTimeMillis(), direction),
                 gw.headers.createContentTypeHeader("application", "sdp"));
         st.sendResponse(ok);
+    }
+
+    /**
+     * UPDATE (RFC 3311): with SDP it is handled like a re-INVITE (hold, resume, new address); without SDP (e.g. a
+     * session-timer refresh) it is simply confirmed. Outside a call: 481.
+     */
+    void onUpdate(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = gw.legs.get(SipGateway.callId(request));
+        if (leg == null) {
+            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        String body = SipGateway.body(request);
+        if (body == null || body.isBlank()) {
+            gw.respond(event, gw.messages.createResponse(Response.OK, request));
+            return;
+        }
+        onReInvite(event, leg);
+    }
+
+    /**
+     * A blind transfer (RFC 3515): the peer, typically an agent's softphone, asks us to send the other party to
+     * the Refer-To target. Targets the leg's policy accepts get 202 and a final NOTIFY ("SIP/2.0 200 OK"), then the
+     * call thread moves the caller on and ends this leg; others get 403 and the call goes on as before.
+     */
+    void onRefer(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = gw.legs.get(SipGateway.callId(request));
+        if (leg == null || leg.state != SipLeg.State.ANSWERED) {
+            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        var referTo = (ReferToHeader) request.getHeader(ReferToHeader.NAME);
+        if (referTo == null) {
+            Response bad = gw.messages.createResponse(Response.BAD_REQUEST, request);
+            bad.setReasonPhrase("Missing Refer-To");
+            gw.respond(event, bad);
+            return;
+        }
+        String target = targetOf(referTo.getAddress().getURI());
+        var policy = leg.transferTargets;
+        if (target == null || policy == null || !policy.test(target) || leg.referred.isDone()) {
+            SipGateway.log.info("event=transfer_refused sip_call_id={} target={}", leg.sipCallId, target);
+            gw.respond(event, gw.messages.createResponse(Response.FORBIDDEN, request));
+            return;
+        }
+        gw.respond(event, gw.messages.createResponse(Response.ACCEPTED, request));
+        try {
+            Request notify = leg.dialog.createRequest(Request.NOTIFY);
+            notify.addHeader(gw.headers.createEventHeader("refer"));
+            SubscriptionStateHeader state = gw.headers.createSubscriptionStateHeader(SubscriptionStateHeader.TERMINATED);
+            state.setReasonCode("noresource");
+            notify.addHeader(state);
+            ContentTypeHeader sipfrag = gw.headers.createContentTypeHeader("message", "sipfrag");
+            sipfrag.setParameter("version", "2.0");
+            notify.setContent("SIP/2.0 200 OK\r\n", sipfrag);
+            leg.dialog.sendRequest(gw.provider.getNewClientTransaction(notify));
+        } catch (Exception e) {
+            // The transfer still happens; the referrer just does not hear how it went.
+            SipGateway.log.warn("event=transfer_notify_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
+        }
+        SipGateway.log.info("event=transfer_accepted sip_call_id={} target={}", leg.sipCallId, target);
+        leg.referred.complete(target);
+    }
+
+    /** The user part of a sip:/sips: URI or the number of a tel: URI; null for anything else. */
+    static String targetOf(URI uri) {
+        if (uri instanceof SipURI sip) return sip.getUser();
+        if (uri instanceof TelURL tel) return tel.getPhoneNumber();
+        return null;
+    }
+
+    /** NOTIFY inside one of our calls (e.g. a subscription the peer thinks exists) is acknowledged; otherwise 481. */
+    void onNotify(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        int status = gw.legs.containsKey(SipGateway.callId(request)) ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
+        gw.respond(event, gw.messages.createResponse(status, request));
     }
 
     /**

@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
  */
 public final class SipGateway implements SipListener, AutoCloseable {
     static final Logger log = LoggerFactory.getLogger(SipGateway.class);
-    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
+    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE, REFER, NOTIFY";
     static final int DTMF_PT = 101;
 
     private final SipConfig config;
@@ -144,6 +144,9 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 case Request.OPTIONS -> respond(event, messages.createResponse(Response.OK, request));
                 case Request.REGISTER -> onRegister(event);
                 case Request.INFO -> dialogs.onInfo(event);
+                case Request.UPDATE -> dialogs.onUpdate(event);
+                case Request.REFER -> dialogs.onRefer(event);
+                case Request.NOTIFY -> dialogs.onNotify(event);
                 default -> respond(event, messages.createResponse(Response.NOT_IMPLEMENTED, request));
             }
         } catch (Exception e) {
@@ -241,7 +244,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         if (guard == null) return true;
         String method = request.getMethod();
         if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method)
-                || Request.INFO.equals(method))
+                || Request.INFO.equals(method) || Request.UPDATE.equals(method) || Request.REFER.equals(method) || Request.NOTIFY.equals(method))
                 && legs.containsKey(callId(request))) return true;
         var ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
         String agent = ua == null ? null : String.join(" ", iterable(ua.getProduct()));

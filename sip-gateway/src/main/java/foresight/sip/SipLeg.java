@@ -31,6 +31,10 @@ public final class SipLeg {
     final CompletableFuture<Void> answered = new CompletableFuture<>();
     /** Completes with the reason once the leg is over, whoever ended it. */
     final CompletableFuture<String> ended = new CompletableFuture<>();
+    /** Completes with the target (user part of Refer-To) once the peer's REFER was accepted: a blind transfer. */
+    final CompletableFuture<String> referred = new CompletableFuture<>();
+    /** Which REFER targets this leg may transfer to; null: every REFER is refused (403). */
+    volatile java.util.function.Predicate<String> transferTargets;
 
     SipLeg(String sipCallId, boolean inbound, RtpSession rtp, Request invite, String localTag) {
         this.sipCallId = sipCallId;
@@ -50,6 +54,11 @@ public final class SipLeg {
     public CompletableFuture<String> ended() { return ended; }
 
     public CompletableFuture<Void> answered() { return answered; }
+
+    public CompletableFuture<String> referred() { return referred; }
+
+    /** Allows blind transfers (REFER) from the peer to the targets the predicate accepts. */
+    public void allowTransfers(java.util.function.Predicate<String> targets) { this.transferTargets = targets; }
 
     /** Marks the leg over; the first reason wins. Returns true if this call ended it. */
     boolean end(String reason) {

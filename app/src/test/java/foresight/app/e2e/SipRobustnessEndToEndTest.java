@@ -38,7 +38,12 @@ class SipRobustnessEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("foresight-robust");
-        var config = TestConfigs.server(SIP_PORT, 42000, 5, work, "../examples/hotline", 1000, false, 4);
+        // The example hotline, ringing for a second before it answers, so a caller can cancel before the answer.
+        Path operator = work.resolve("operator");
+        HotlineEndToEndTest.copy(Path.of("../examples/hotline"), operator);
+        Path flow = operator.resolve("flows/hotline.yml");
+        Files.writeString(flow, Files.readString(flow).replace("start: greet\n", "start: greet\nanswer_after_seconds: 1\n"));
+        var config = TestConfigs.server(SIP_PORT, 42000, 5, work, operator.toString(), 1000, false, 4);
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         phone = new TestPhone(27062, 43000);
@@ -174,11 +179,71 @@ class SipRobustnessEndToEndTest {
         }
     }
 
+    /** Runs one SIPp scenario from src/test/resources/sipp in the test's work folder (where it finds its audio files). */
     static Process sippScenario(String scenario, int localPort, String logName, String... extra) throws Exception {
-        var cmd = new java.util.ArrayList<>(java.util.List.of("sipp", "-sf", "src/test/resources/sipp/" + scenario, "-i", "127.0.0.1",
-                "-p", String.valueOf(localPort), "-m", "1", "-timeout", "60s", "-nostdin"));
+        var cmd = new java.util.ArrayList<>(java.util.List.of("sipp", "-sf", Path.of("src/test/resources/sipp/" + scenario).toAbsolutePath().toString(),
+                "-i", "127.0.0.1", "-p", String.valueOf(localPort), "-m", "1", "-timeout", "60s", "-nostdin"));
         cmd.addAll(java.util.List.of(extra));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve(logName).toFile()).start();
+        return new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(logName).toFile()).start();
+    }
+
+    static void assertScenarioPassed(Process sipp, String logName) throws Exception {
+        assertThat(sipp.waitFor(60, TimeUnit.SECONDS)).as("sipp finished; log " + work.resolve(logName)).isTrue();
+        assertThat(sipp.exitValue()).as("sipp exit code (0 = every message as scripted); log " + work.resolve(logName)).isZero();
+    }
+
+    @Test
+    void callerWhoCancelsWhileItRingsGets487AndTheCallIsNeverAnswered() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        Process sipp = sippScenario("caller-cancels-while-ringing.xml", 27095, "cancel.log", "127.0.0.1:" + SIP_PORT);
+        assertScenarioPassed(sipp, "cancel.log");
+        CallSummary c = awaitCall("canceller", since, x -> !"active".equals(x.status()), "cancelled call ended");
+        assertThat(calls.eventTypes(c.id())).contains("abandoned_ringing").doesNotContain("answered");
+        assertThat(c.recordingPath()).as("nothing to record before an answer").isNull();
+    }
+
+    @Test
+    void sippCallerSpeakingRecordedAudioIsUnderstoodAndQueuedForCards() throws Exception {
+        // 5 s of silence while the IVR greets and asks, the caller's sentence, then silence while queued.
+        short[] speech = Voices.pcm8k("I lost my bank card. I think it was stolen.", work.resolve("voices"));
+        short[] audio = new short[8000 * 5 + speech.length + 8000 * 9];
+        System.arraycopy(speech, 0, audio, 8000 * 5, speech.length);
+        byte[] ulaw = new byte[audio.length];
+        for (int i = 0; i < audio.length; i++) ulaw[i] = foresight.media.g711.G711.linearToUlaw(audio[i]);
+        Files.write(work.resolve("caller-speech.ulaw"), ulaw);
+
+        Instant since = Instant.now().minusSeconds(1);
+        Process sipp = sippScenario("caller-speaks.xml", 27096, "speaks.log", "127.0.0.1:" + SIP_PORT);
+        CallSummary queued = awaitCall("speaker", since, x -> "cards".equals(x.queue()), "the spoken reason routed the call to cards");
+        assertThat(queued.confirmedReason()).isEqualTo("card_lost");
+        assertThat(queued.callerSaid()).as("what Vosk heard from SIPp's RTP").containsAnyOf("card", "stolen", "lost");
+        assertScenarioPassed(sipp, "speaks.log");
+        CallSummary ended = awaitCall("speaker", since, x -> !"active".equals(x.status()), "call ended by the caller's BYE");
+        assertThat(ended.rtpReceived()).as("SIPp streamed the file as 20 ms packets").isGreaterThan(600);
+        assertThat(ended.rtpLost()).isZero();
+    }
+
+    @Test
+    void agentPhoneRegistersWithDigestAuthAndUnregistersWithExpiresZero() throws Exception {
+        var agents = new AgentRepository(server.database().dsl());
+        long agentId = agents.findByUsername("1001").orElseThrow().id();
+        String contact = "sip:1001@127.0.0.1:27097";
+        Process sipp = sippScenario("agent-registers-and-unregisters.xml", 27097, "register.log",
+                "-s", "1001", "-au", "1001", "-ap", "1001secret", "127.0.0.1:" + SIP_PORT);
+        await("binding stored in PostgreSQL").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> agents.contacts(agentId, Instant.now()).contains(contact));
+        assertScenarioPassed(sipp, "register.log");
+        assertThat(agents.contacts(agentId, Instant.now())).as("Expires: 0 removed the binding").doesNotContain(contact);
+    }
+
+    @Test
+    void agentPhoneWithTheWrongPasswordIsChallengedThenRefused403() throws Exception {
+        var agents = new AgentRepository(server.database().dsl());
+        long agentId = agents.findByUsername("1002").orElseThrow().id();
+        Process sipp = sippScenario("agent-wrong-password.xml", 27098, "register-wrong.log",
+                "-s", "1002", "-au", "1002", "-ap", "not-the-password", "127.0.0.1:" + SIP_PORT);
+        assertScenarioPassed(sipp, "register-wrong.log");
+        assertThat(agents.contacts(agentId, Instant.now())).as("no binding for a refused phone").doesNotContain("sip:1002@127.0.0.1:27098");
     }
 
     @Test

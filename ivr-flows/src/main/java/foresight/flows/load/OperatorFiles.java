@@ -118,8 +118,9 @@ public final class OperatorFiles {
     }
 
     private static Flow parseFlow(YamlView y, Node root, Set<String> queueNames, Set<String> reasonIds) {
-        Map<String, Node> top = y.mapping(root, "flow file", Set.of("flow", "start", "nodes"));
+        Map<String, Node> top = y.mapping(root, "flow file", Set.of("flow", "start", "nodes", "answer_after_seconds"));
         String name = y.string(top, "flow", root, "flow file", true);
+        double answerAfter = y.number(top, "answer_after_seconds", root, "flow file", 0, 0, 30);
         String start = y.string(top, "start", root, "flow file", true);
         Node nodesNode = top.get("nodes");
         if (nodesNode == null) {
@@ -140,7 +141,7 @@ public final class OperatorFiles {
                 y.error((Node) l[3], "node '" + l[0] + "': '" + l[1] + "' points to unknown node '" + target + "'" + YamlView.suggest(target, nodes.keySet()));
             }
         }
-        return name == null || start == null ? null : new Flow(name, y.file(), start, steps);
+        return name == null || start == null ? null : new Flow(name, y.file(), start, steps, java.time.Duration.ofMillis(Math.round(answerAfter * 1000)));
     }
 
     private static Step parseStep(YamlView y, String id, Node n, List<Object[]> links, Set<String> queueNames, Set<String> reasonIds) {
@@ -266,15 +267,23 @@ public final class OperatorFiles {
             return out;
         }
         for (Node item : y.sequence(top.get("queues"), "queues")) {
-            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music"));
+            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music", "extension"));
             String name = y.string(m, "name", item, "queue", true);
             String what = "queue '" + name + "'";
             if (name == null) continue;
             if (out.containsKey(name)) y.error(item, what + " is defined twice");
+            String extension = y.string(m, "extension", item, what, false);
+            if (extension != null && !extension.matches("[0-9*#]{1,15}")) {
+                y.error(m.get("extension"), what + ": extension '" + extension + "' must be 1 to 15 digits (it is dialled or transferred to)");
+            } else if (extension != null) {
+                for (QueueDefinition other : out.values()) {
+                    if (extension.equals(other.extension())) y.error(m.get("extension"), what + ": extension " + extension + " is already queue '" + other.name() + "'");
+                }
+            }
             out.put(name, new QueueDefinition(name,
                     Duration.ofSeconds((long) y.number(m, "max_wait_seconds", item, what, 120, 5, 3600)),
                     Duration.ofSeconds((long) y.number(m, "ring_timeout_seconds", item, what, 20, 3, 120)),
-                    y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents)));
+                    y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents), extension));
         }
         return out;
     }

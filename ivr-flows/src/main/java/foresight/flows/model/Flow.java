@@ -2,8 +2,11 @@ package foresight.flows.model;
 
 import java.util.Map;
 
-/** A parsed, validated flow: its nodes by id and the node it starts at. */
-public record Flow(String name, String file, String start, Map<String, Step> steps) {
+/**
+ * A parsed, validated flow: its nodes by id, the node it starts at, and how long the caller hears ringing before
+ * the flow answers ({@code answer_after_seconds}; the customer lookup and prediction run meanwhile).
+ */
+public record Flow(String name, String file, String start, Map<String, Step> steps, java.time.Duration answerAfter) {
     public Flow {
         steps = Map.copyOf(steps);
     }

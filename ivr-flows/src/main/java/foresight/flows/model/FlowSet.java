@@ -16,4 +16,9 @@ public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queu
         queues = Map.copyOf(queues);
         reasons = List.copyOf(reasons);
     }
+
+    /** The queue an agent's blind transfer to {@code target} (a queue name or extension) means, if any. */
+    public java.util.Optional<QueueDefinition> transferTarget(String target) {
+        return queues.values().stream().filter(q -> q.answersTo(target)).findFirst();
+    }
 }

@@ -46,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlowRunner implements IncomingCallListener {
     private static final Logger log = LoggerFactory.getLogger(FlowRunner.class);
+    /** Blind transfers one call may take before further REFERs are refused: no ping-pong between queues. */
+    private static final int MAX_TRANSFERS = 5;
     private static final int MAX_STEPS = 200; // a flow that loops forever is a flow bug; end the call instead
 
     /** Everything a flow run needs, wired once by the app. */
@@ -74,12 +76,19 @@ public final class FlowRunner implements IncomingCallListener {
         try {
             s.calls().create(call.id(), sipCallId, call.callerNumber(), null, started);
             s.calls().flow(call.id(), flow.name(), set.version());
-            call.answer();
-            s.calls().answered(call.id(), s.clock().instant());
-            startRecording(call, started);
-            event(call, "answered", Map.of("flow", flow.name(), "version", set.version()));
-            lookup.thenAccept(l -> l.customer().ifPresent(c -> s.calls().customer(call.id(), c.id())));
-            disposition = execute(call, ctx);
+            if (flow.answerAfter().isPositive() && !call.ringFor(flow.answerAfter())) {
+                // CANCEL while ringing: already answered 487 by the gateway; nothing was recorded.
+                log.info("call={} event=abandoned_ringing ring_ms={}", call.id(), flow.answerAfter().toMillis());
+                event(call, "abandoned_ringing", Map.of());
+                disposition = "abandoned_ringing";
+            } else {
+                call.answer();
+                s.calls().answered(call.id(), s.clock().instant());
+                startRecording(call, started);
+                event(call, "answered", Map.of("flow", flow.name(), "version", set.version()));
+                lookup.thenAccept(l -> l.customer().ifPresent(c -> s.calls().customer(call.id(), c.id())));
+                disposition = execute(call, ctx);
+            }
         } catch (CallEndedException e) {
             disposition = "caller_hung_up";
         } catch (RuntimeException e) {
@@ -243,25 +252,46 @@ public final class FlowRunner implements IncomingCallListener {
         return m.fallback();
     }
 
+    /**
+     * Keeps the caller in the queue until an agent has talked with them; an agent may blind-transfer the caller
+     * (REFER to another queue's name or extension), and the caller then waits in that queue.
+     */
     private String queue(CallControl call, CallContext ctx, Step.Queue q) {
-        QueueDefinition def = ctx.flowSet.queues().get(q.queue());
-        ctx.vars.put("queue", def.name());
-        s.calls().queued(call.id(), def.name());
-        event(call, "queued", Map.of("queue", def.name()));
-        String announcement = def.announcement() != null ? def.announcement() : "Please hold while we connect you to an agent.";
-        call.startPlayback(prompt(announcement, ctx));
-        // The pacer plays queued clips in order: the announcement, then music until an agent answers (bridging cuts it off).
-        call.startLoop(def.music() != null ? def.music() : HoldMusic.CLIP);
-        AcdOutcome outcome = s.acd().serve(call, def, agent -> {
-            s.calls().agent(call.id(), agent.id());
-            event(call, "agent_answered", Map.of("agent", agent.username()));
-        });
-        event(call, "queue_left", Map.of("outcome", outcome.getClass().getSimpleName()));
-        return switch (outcome) {
-            case AcdOutcome.Answered a -> "talked_to_agent_" + a.endedBy() + "_hung_up";
-            case AcdOutcome.Abandoned ab -> "abandoned_in_queue";
-            case AcdOutcome.TimedOut t -> null;
-        };
+        FlowSet set = ctx.flowSet;
+        QueueDefinition def = set.queues().get(q.queue());
+        for (int transfers = 0; ; transfers++) {
+            ctx.vars.put("queue", def.name());
+            s.calls().queued(call.id(), def.name());
+            event(call, "queued", Map.of("queue", def.name()));
+            String announcement = def.announcement() != null ? def.announcement() : "Please hold while we connect you to an agent.";
+            call.startPlayback(prompt(announcement, ctx));
+            // The pacer plays queued clips in order: the announcement, then music until an agent answers (bridging cuts it off).
+            AudioClip music = def.music() != null ? def.music() : HoldMusic.CLIP;
+            call.startLoop(music);
+            boolean mayTransfer = transfers < MAX_TRANSFERS;
+            AcdOutcome outcome = s.acd().serve(call, def, agent -> {
+                s.calls().agent(call.id(), agent.id());
+                event(call, "agent_answered", Map.of("agent", agent.username()));
+            }, target -> mayTransfer && set.transferTarget(target).isPresent(), music);
+            event(call, "queue_left", Map.of("outcome", outcome.getClass().getSimpleName()));
+            switch (outcome) {
+                case AcdOutcome.Answered a -> {
+                    return "talked_to_agent_" + a.endedBy() + "_hung_up";
+                }
+                case AcdOutcome.Abandoned ab -> {
+                    return "abandoned_in_queue";
+                }
+                case AcdOutcome.TimedOut t -> {
+                    return null;
+                }
+                case AcdOutcome.Transferred t -> {
+                    QueueDefinition to = set.transferTarget(t.target()).orElseThrow();
+                    log.info("call={} event=transferred from_queue={} to_queue={} agent={}", call.id(), def.name(), to.name(), t.agentUsername());
+                    event(call, "transferred", Map.of("from_queue", def.name(), "to_queue", to.name(), "agent", t.agentUsername()));
+                    def = to;
+                }
+            }
+        }
     }
 
     /** What the caller answered: recognised words and/or the first key pressed. */
