@@ -14,9 +14,16 @@ import java.util.stream.Stream;
 final class BaresipAgent implements AutoCloseable {
     final Path dir;
     private final Process process;
+    private final int ctrlPort;
 
     BaresipAgent(Path dir, String user, String password, int registrarPort, int sipPort, int rtpMin, Path micWav) throws IOException {
+        this(dir, user, password, registrarPort, sipPort, rtpMin, micWav, 0);
+    }
+
+    /** With {@code ctrlPort} > 0 the phone also takes commands (hold, resume, transfer …) over baresip's ctrl_tcp. */
+    BaresipAgent(Path dir, String user, String password, int registrarPort, int sipPort, int rtpMin, Path micWav, int ctrlPort) throws IOException {
         this.dir = dir;
+        this.ctrlPort = ctrlPort;
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "poll_method epoll",
@@ -31,6 +38,7 @@ final class BaresipAgent implements AutoCloseable {
                 "module sndfile.so",
                 "module_app account.so",
                 "module_app menu.so",
+                ctrlPort > 0 ? "module_app ctrl_tcp.so\nctrl_tcp_listen 127.0.0.1:" + ctrlPort : "",
                 "snd_path " + dir.toAbsolutePath(),
                 "rtp_ports " + rtpMin + "-" + (rtpMin + 100),
                 ""));
@@ -38,6 +46,33 @@ final class BaresipAgent implements AutoCloseable {
                 + ";answermode=auto;regint=300\n");
         process = new ProcessBuilder("baresip", "-f", dir.toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+    }
+
+    /**
+     * Presses a softphone button through ctrl_tcp: a JSON command in a netstring, e.g. {@code hold}, {@code resume},
+     * {@code transfer sip:2002@host}. Returns baresip's JSON response.
+     */
+    String command(String command, String params) throws IOException {
+        if (ctrlPort <= 0) throw new IllegalStateException("started without a control port");
+        String json = "{\"command\":\"" + command + "\",\"params\":\"" + params + "\",\"token\":\"t\"}";
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var socket = new java.net.Socket("127.0.0.1", ctrlPort)) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            out.write((body.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write(',');
+            out.flush();
+            var in = socket.getInputStream();
+            var response = new StringBuilder();
+            int c;
+            // The response netstring may be preceded by event netstrings; read until ours (token "t") is complete.
+            while ((c = in.read()) >= 0) {
+                response.append((char) c);
+                if (c == ',' && response.indexOf("\"token\":\"t\"") >= 0) break;
+            }
+            return response.toString();
+        }
     }
 
     String log() throws IOException { return Files.readString(dir.resolve("baresip.log")); }
