@@ -134,6 +134,12 @@ public final class RtpSession implements AutoCloseable {
 
     public long framesConcealed() { return inbound.concealed(); }
 
+    /** Frames that arrived after their playout time and were dropped (each one deepened the jitter buffer). */
+    public long framesLate() { return inbound.late(); }
+
+    /** The jitter buffer's current playout depth in milliseconds. */
+    public int playoutDelayMs() { return inbound.targetFrames() * 20; }
+
     public InetSocketAddress remote() { return remote; }
 
     @Override
@@ -166,7 +172,7 @@ public final class RtpSession implements AutoCloseable {
             // Peers may packetise other than 20 ms; cut into 20 ms frames, dropping a ragged tail.
             for (int off = 0; off + SAMPLES_PER_FRAME <= pcm.length; off += SAMPLES_PER_FRAME) {
                 short[] frame = off == 0 && pcm.length == SAMPLES_PER_FRAME ? pcm : java.util.Arrays.copyOfRange(pcm, off, off + SAMPLES_PER_FRAME);
-                inbound.offer(frame);
+                inbound.offer(p.timestamp() + off, frame);
                 if (!peerUsesRfc4733) {
                     char d = inband.onFrame(frame);
                     if (d != 0) digitListener.accept(d);
