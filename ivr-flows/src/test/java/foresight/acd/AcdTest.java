@@ -69,6 +69,7 @@ class AcdTest {
         @Override public void tap(MediaTap tap) { }
         @Override public void hangUp(String reason) { }
         @Override public boolean isEnded() { return false; }
+        @Override public foresight.media.rtp.RtpSession.PeerReport callerPeerReport() { return null; }
         @Override public foresight.media.rtp.ReceptionStats.Snapshot callerReception() { return new foresight.media.rtp.ReceptionStats.Snapshot(0, 0, 0); }
     }
 

@@ -232,6 +232,9 @@ public final class Call implements CallControl {
     @Override
     public foresight.media.rtp.ReceptionStats.Snapshot callerReception() { return leg.rtp().reception(); }
 
+    @Override
+    public foresight.media.rtp.RtpSession.PeerReport callerPeerReport() { return leg.rtp().peerReport(); }
+
     public String endReason() { return leg.ended().getNow(null); }
 
     /** Waits until the call is over; returns the reason, or null on timeout. */

@@ -61,6 +61,9 @@ public interface CallControl {
     /** Loss and jitter of the caller's RTP so far (RFC 3550 receiver statistics). */
     foresight.media.rtp.ReceptionStats.Snapshot callerReception();
 
+    /** What the caller's phone last reported about our audio by RTCP; null if it sent no report. */
+    foresight.media.rtp.RtpSession.PeerReport callerPeerReport();
+
     boolean isEnded();
 
     /** A handle on a prompt being played. */

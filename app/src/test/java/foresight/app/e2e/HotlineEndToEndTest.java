@@ -122,6 +122,8 @@ class HotlineEndToEndTest {
         assertThat(c.rtpReceived()).as("caller RTP packets, one per 20 ms").isGreaterThan(500);
         assertThat(c.rtpLost()).as("nothing is lost on loopback").isZero();
         assertThat(c.mos()).as("estimated MOS of a clean G.711 call").isBetween(4.0, 4.5);
+        assertThat(c.peerLost()).as("the caller's phone reported (RTCP) losing none of our packets").isZero();
+        assertThat(c.rttMs()).as("round trip from our sender report echoed in the phone's report block").isNotNull().isBetween(0.0, 50.0);
 
         // The agent's phone decoded the caller's voice: RTP flowed from caller through Foresight to the agent.
         await("agent dump written").atMost(Duration.ofSeconds(10)).until(() -> agent.heardWav().isPresent());

@@ -74,6 +74,15 @@ public final class CallRepository {
                 .where(CALLS.ID.eq(id)).execute();
     }
 
+    /**
+     * Stores what the caller's phone said about our audio in its last RTCP report: packets it lost, the jitter it saw,
+     * and the round-trip time (null when unknown).
+     */
+    public void peerReport(String id, long peerLost, double peerJitterMs, Double rttMs) {
+        dsl.update(CALLS).set(CALLS.PEER_LOST, peerLost).set(CALLS.PEER_JITTER_MS, peerJitterMs).set(CALLS.RTT_MS, rttMs)
+                .where(CALLS.ID.eq(id)).execute();
+    }
+
     /** Marks the call ended; {@code status} is {@code completed} or {@code failed}. */
     public void ended(String id, Instant at, String status, String disposition) {
         dsl.update(CALLS).set(CALLS.ENDED_AT, odt(at)).set(CALLS.STATUS, status).set(CALLS.DISPOSITION, disposition)
@@ -147,7 +156,8 @@ public final class CallRepository {
                 instant(r.get(CALLS.ENDED_AT)), r.get(CALLS.FLOW_NAME), r.get(CALLS.FLOW_VERSION), r.get(CALLS.PREDICTED_REASON),
                 r.get(CALLS.PREDICTION_CONFIDENCE), r.get(CALLS.CONFIRMED), r.get(CALLS.CONFIRMED_REASON), r.get(CALLS.CALLER_SAID),
                 r.get(CALLS.QUEUE), r.get(AGENTS.USERNAME), r.get(CALLS.STATUS), r.get(CALLS.RECORDING_PATH),
-                r.get("snippet", String.class), r.get(CALLS.RTP_RECEIVED), r.get(CALLS.RTP_LOST), r.get(CALLS.JITTER_MS), r.get(CALLS.MOS));
+                r.get("snippet", String.class), r.get(CALLS.RTP_RECEIVED), r.get(CALLS.RTP_LOST), r.get(CALLS.JITTER_MS), r.get(CALLS.MOS),
+                r.get(CALLS.PEER_LOST), r.get(CALLS.PEER_JITTER_MS), r.get(CALLS.RTT_MS));
     }
 
     private static String truncate(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }

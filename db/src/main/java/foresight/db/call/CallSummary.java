@@ -10,4 +10,5 @@ public record CallSummary(String id, String caller, Long customerId, Instant sta
                           String flowName, String flowVersion, String predictedReason, Double predictionConfidence,
                           Boolean confirmed, String confirmedReason, String callerSaid, String queue, String agent,
                           String status, String recordingPath, String snippet,
-                          Long rtpReceived, Long rtpLost, Double jitterMs, Double mos) {}
+                          Long rtpReceived, Long rtpLost, Double jitterMs, Double mos,
+                          Long peerLost, Double peerJitterMs, Double rttMs) {}

@@ -101,8 +101,12 @@ public final class FlowRunner implements IncomingCallListener {
                 var rx = call.callerReception();
                 double mos = foresight.media.rtp.ReceptionStats.mos(rx);
                 s.calls().mediaQuality(call.id(), rx.received(), rx.lost(), rx.jitterMs(), mos);
-                log.info("call={} event=media_quality received={} lost={} jitter_ms={} mos={}", call.id(), rx.received(), rx.lost(),
-                        String.format("%.1f", rx.jitterMs()), String.format("%.2f", mos));
+                var peer = call.callerPeerReport();
+                if (peer != null) s.calls().peerReport(call.id(), peer.cumulativeLost(), peer.jitterMs(), peer.rttMs() < 0 ? null : peer.rttMs());
+                log.info("call={} event=media_quality received={} lost={} jitter_ms={} mos={} peer_lost={} peer_jitter_ms={} rtt_ms={}", call.id(),
+                        rx.received(), rx.lost(), String.format("%.1f", rx.jitterMs()), String.format("%.2f", mos),
+                        peer == null ? "-" : peer.cumulativeLost(), peer == null ? "-" : String.format("%.1f", peer.jitterMs()),
+                        peer == null || peer.rttMs() < 0 ? "-" : String.format("%.1f", peer.rttMs()));
                 s.calls().ended(call.id(), s.clock().instant(), status, disposition);
                 event(call, "ended", Map.of("status", status, "disposition", disposition));
             } catch (RuntimeException e) {

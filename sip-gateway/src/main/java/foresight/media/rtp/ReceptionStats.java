@@ -18,12 +18,18 @@ public final class ReceptionStats {
     private long received;
     private double jitter;       // timestamp units
     private long lastTransit;    // arrival (timestamp units) minus RTP timestamp
+    private long peerSsrc;
+    private long expectedPrior, receivedPrior; // at the last report block (RFC 3550 A.3)
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0);
 
     public ReceptionStats(int clockRateHz) { this.clockRateHz = clockRateHz; }
 
     /** Records a packet with its sequence number and timestamp, arriving at {@code arrivalNanos}. */
-    public void onPacket(int sequence, long timestamp, long arrivalNanos) {
+    public void onPacket(int sequence, long timestamp, long arrivalNanos) { onPacket(0, sequence, timestamp, arrivalNanos); }
+
+    /** As above, remembering the sender's SSRC for report blocks. */
+    public void onPacket(long ssrc, int sequence, long timestamp, long arrivalNanos) {
+        peerSsrc = ssrc;
         long arrival = arrivalNanos * clockRateHz / 1_000_000_000L;
         if (!started) {
             started = true;
@@ -47,6 +53,23 @@ public final class ReceptionStats {
     }
 
     public Snapshot snapshot() { return snapshot; }
+
+    /**
+     * The RTCP report block for what was received so far (RFC 3550 §6.4.1, A.3): fraction lost since the previous
+     * block, cumulative loss, extended highest sequence number, jitter. Null before the first packet. Same thread
+     * as {@link #onPacket}.
+     */
+    public Rtcp.ReportBlock reportBlock(long lsr, long dlsr) {
+        if (!started) return null;
+        long extMax = cycles + maxSeq;
+        long expected = extMax - baseSeq + 1;
+        long expectedInterval = expected - expectedPrior;
+        long lostInterval = expectedInterval - (received - receivedPrior);
+        expectedPrior = expected;
+        receivedPrior = received;
+        int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) Math.min(255, (lostInterval << 8) / expectedInterval);
+        return new Rtcp.ReportBlock(peerSsrc, fraction, Math.max(0, expected - received), extMax & 0xFFFFFFFFL, (long) jitter, lsr, dlsr);
+    }
 
     /**
      * Estimated listening quality (MOS, 1–4.5) for G.711 from loss and jitter by a simplified ITU-T G.107

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Opens RTP sessions on even UDP ports in a configured range (RFC 3550 §11: RTP on even ports, RTCP on the
- * next odd one, which is left free). One Netty event loop group serves every session. Thread-safe.
+ * Opens RTP sessions on even UDP ports in a configured range, each with its RTCP on the next odd port
+ * (RFC 3550 §11). One Netty event loop group serves every session. Thread-safe.
  */
 public final class RtpEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtpEngine.class);
@@ -59,14 +59,20 @@ public final class RtpEngine implements AutoCloseable {
                 int port = nextPort;
                 nextPort = nextPort + 2 > portMax ? portMin : nextPort + 2;
                 var session = new RtpSession(port);
+                Channel ch = null;
                 try {
-                    Channel ch = new Bootstrap().group(group).channel(channelType)
+                    ch = new Bootstrap().group(group).channel(channelType)
                             .option(ChannelOption.SO_RCVBUF, 256 * 1024).option(ChannelOption.SO_SNDBUF, 256 * 1024)
                             .handler(session.new InboundHandler())
                             .bind(new java.net.InetSocketAddress(bindHost, port)).sync().channel();
                     session.attach(ch);
+                    Channel rtcp = new Bootstrap().group(group).channel(channelType)
+                            .handler(session.new RtcpHandler())
+                            .bind(new java.net.InetSocketAddress(bindHost, port + 1)).sync().channel();
+                    session.attachRtcp(rtcp);
                     return session;
                 } catch (Exception e) {
+                    if (ch != null) ch.close();
                     log.debug("event=rtp_port_busy port={}", port);
                 }
             }

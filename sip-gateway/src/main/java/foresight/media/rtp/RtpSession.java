@@ -24,7 +24,18 @@ import java.util.function.Consumer;
 public final class RtpSession implements AutoCloseable {
     public static final int SAMPLES_PER_FRAME = 160;
 
+    /** RTCP reports every 5 s (RFC 3550 §6.2 minimum interval). */
+    static final long RTCP_INTERVAL_SECONDS = 5;
+
     private volatile Channel channel; // set once, right after bind
+    private volatile Channel rtcpChannel; // port + 1; null if none
+    private volatile InetSocketAddress rtcpRemote;
+    private volatile boolean rtcpLatched;
+    private volatile java.util.concurrent.ScheduledFuture<?> rtcpTimer;
+    private volatile PeerReport peerReport; // what the peer's last RTCP said about our stream
+    private long lastSrMiddle, lastSrArrivalNanos; // rtp event loop: the peer's last SR, for LSR/DLSR
+    private final AtomicLong octetsOut = new AtomicLong();
+    private volatile long lastSentTimestamp, lastSentNanos; // pacer writes; the RTCP timer reads
     private final int localPort;
     private final JitterBuffer inbound = new JitterBuffer(); // event loop writes, pacer reads
     private final DtmfReceiver dtmf = new DtmfReceiver(); // event loop only
@@ -56,12 +67,28 @@ public final class RtpSession implements AutoCloseable {
 
     void attach(Channel channel) { this.channel = channel; }
 
+    /** Adds the RTCP channel (port + 1) and starts sending reports on the RTP channel's event loop. */
+    void attachRtcp(Channel rtcp) {
+        this.rtcpChannel = rtcp;
+        rtcpTimer = channel.eventLoop().scheduleAtFixedRate(this::sendRtcp, RTCP_INTERVAL_SECONDS, RTCP_INTERVAL_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * The peer's view of our stream from its last RTCP report block: fraction lost (0–1), cumulative loss,
+     * jitter in ms, and the round-trip time in ms (-1 if the peer did not echo one of our sender reports).
+     */
+    public record PeerReport(double fractionLost, long cumulativeLost, double jitterMs, double rttMs) {}
+
+    /** Null until the peer sent an RTCP report about our stream. */
+    public PeerReport peerReport() { return peerReport; }
+
     public int localPort() { return localPort; }
 
     /** Sets where to send (from the peer's SDP) and the negotiated payload types. */
     public void configure(InetSocketAddress remote, int payloadType, int telephoneEventType) {
         if (payloadType != 0 && payloadType != 8) throw new IllegalArgumentException("unsupported payload type " + payloadType);
         if (!latched && !remote.getAddress().isAnyLocalAddress()) this.remote = remote;
+        if (!rtcpLatched && !remote.getAddress().isAnyLocalAddress()) this.rtcpRemote = new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
         this.payloadType = payloadType;
         this.telephoneEventType = telephoneEventType;
     }
@@ -118,6 +145,9 @@ public final class RtpSession implements AutoCloseable {
         sentAny = true;
         channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
         packetsOut.incrementAndGet();
+        octetsOut.addAndGet(payload.length);
+        lastSentTimestamp = ts;
+        lastSentNanos = System.nanoTime();
     }
 
     public long packetsIn() { return packetsIn.get(); }
@@ -142,10 +172,68 @@ public final class RtpSession implements AutoCloseable {
 
     public InetSocketAddress remote() { return remote; }
 
+    /** Sends SR (or RR if we sent nothing lately) + SDES. Runs on the RTP channel's event loop, like reception. */
+    private void sendRtcp() {
+        Channel rc = rtcpChannel;
+        InetSocketAddress to = rtcpRemote;
+        if (closed || rc == null || to == null) return;
+        long lsr = lastSrMiddle;
+        long dlsr = lsr == 0 ? 0 : (System.nanoTime() - lastSrArrivalNanos) * 65536 / 1_000_000_000L;
+        Rtcp.ReportBlock block = packetsIn.get() == 0 ? null : reception.reportBlock(lsr, dlsr);
+        long now = System.nanoTime();
+        boolean sender = packetsOut.get() > 0 && now - lastSentNanos < RTCP_INTERVAL_SECONDS * 2_000_000_000L;
+        // The RTP timestamp matching "now": the last one sent plus the time since, at 8 kHz.
+        long rtpNow = lastSentTimestamp + (now - lastSentNanos) * 8000 / 1_000_000_000L;
+        byte[] packet = Rtcp.build(ssrc, sender, Rtcp.ntp(java.time.Instant.now()), rtpNow, packetsOut.get(), octetsOut.get(), block,
+                "foresight@" + localPort);
+        rc.writeAndFlush(new DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(packet), to), rc.voidPromise());
+    }
+
     @Override
     public void close() {
         closed = true;
+        var timer = rtcpTimer;
+        if (timer != null) timer.cancel(false);
         if (channel != null) channel.close();
+        Channel rc = rtcpChannel;
+        if (rc != null) rc.close();
+    }
+
+    /** Reads the peer's RTCP: its sender reports (for LSR/DLSR) and its report block about our stream. */
+    final class RtcpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            ByteBuf content = msg.content();
+            byte[] data = new byte[content.readableBytes()];
+            content.getBytes(content.readerIndex(), data);
+            Rtcp.Parsed p = Rtcp.parse(data, data.length);
+            if (p == null) return;
+            if (!rtcpLatched) {
+                rtcpRemote = msg.sender();
+                rtcpLatched = true;
+            }
+            long arrived = System.nanoTime();
+            long nowMiddle = Rtcp.middle32(Rtcp.ntp(java.time.Instant.now()));
+            if (p.senderReport()) {
+                long middle = p.srNtpMiddle();
+                long at = arrived;
+                channel.eventLoop().execute(() -> { // LSR state belongs to the RTP loop, where reports are built
+                    lastSrMiddle = middle;
+                    lastSrArrivalNanos = at;
+                });
+            }
+            for (Rtcp.ReportBlock b : p.blocks()) {
+                if (b.ssrc() != ssrc) continue;
+                double rtt = b.lsr() == 0 ? -1 : ((nowMiddle - b.lsr() - b.dlsr()) & 0xFFFFFFFFL) * 1000.0 / 65536;
+                if (rtt > 60_000) rtt = -1; // clocks or echo that make no sense
+                peerReport = new PeerReport(b.fractionLost() / 256.0, b.cumulativeLost(), b.jitter() * 1000.0 / 8000, rtt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A bad datagram never closes the session.
+        }
     }
 
     /** Decodes datagrams into frames and digits on the event loop. */
@@ -156,10 +244,11 @@ public final class RtpSession implements AutoCloseable {
             if (p == null) return;
             packetsIn.incrementAndGet();
             lastInboundNanos = System.nanoTime();
-            reception.onPacket(p.sequence(), p.timestamp(), lastInboundNanos);
+            reception.onPacket(p.ssrc(), p.sequence(), p.timestamp(), lastInboundNanos);
             if (!latched) {
                 remote = msg.sender();
                 latched = true;
+                if (!rtcpLatched) rtcpRemote = new InetSocketAddress(msg.sender().getAddress(), msg.sender().getPort() + 1);
             }
             if (p.payloadType() == telephoneEventType) {
                 peerUsesRfc4733 = true;
