@@ -112,6 +112,8 @@ public final class Server implements AutoCloseable {
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
                 Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds())),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock), runner, guard);
+        double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.host(), Duration.ofMillis(1500));
+        log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));
         sip.start();
         toClose.add(sip);
 
