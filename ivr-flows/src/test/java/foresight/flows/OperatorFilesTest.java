@@ -108,4 +108,38 @@ class OperatorFilesTest {
             assertThat(registry.lastErrors()).extracting(Object::toString).anyMatch(m -> m.matches(".*hotline.yml:\\d+: node 'greet'.*nowhere.*"));
         }
     }
+
+    @Test
+    void theShippedHotlineLearnsSpokenReasonsFromBanking77MappedOntoItsFourReasons() throws Exception {
+        var set = OperatorFiles.load(EXAMPLE);
+        assertThat(set.intents().utteranceCount()).as("every BANKING77 row maps to a reason ('*' takes the rest)").isEqualTo(9000);
+        var classifier = set.intents().startTraining().get(2, java.util.concurrent.TimeUnit.MINUTES);
+        // Sentences that are in neither the CSV nor reasons.yml.
+        assertThat(classifier.best("I lost my bank card, I think it was stolen").label()).isEqualTo("card_lost");
+        assertThat(classifier.best("I sent the item back weeks ago and still have not got my money").label()).isEqualTo("refund");
+        assertThat(classifier.best("the shop would not take my card, the payment was declined").label()).isEqualTo("payment_failed");
+        assertThat(classifier.best("how do I change the pin on my card").label()).isEqualTo("other");
+        assertThat(set.intents().ready()).isPresent();
+    }
+
+    @Test
+    void anIntentNotInTheUtterancesFileIsReportedOnItsLineWithASuggestion() throws Exception {
+        Path dir = copyExample();
+        Path reasons = dir.resolve("reasons.yml");
+        replace(reasons, "[request_refund, ", "[request_refnud, ");
+        var lines = Files.readAllLines(reasons);
+        int line = lines.indexOf(lines.stream().filter(l -> l.contains("request_refnud")).findFirst().orElseThrow()) + 1;
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).isInstanceOf(FlowLoadException.class)
+                .hasMessageContaining(reasons + ":" + line + ": intent 'request_refnud' does not occur in utterances.csv (did you mean 'request_refund'?)");
+    }
+
+    @Test
+    void anIntentClaimedByTwoReasonsAndAMissingCsvAreErrors() throws Exception {
+        Path dir = copyExample();
+        Path reasons = dir.resolve("reasons.yml");
+        replace(reasons, "[lost_or_stolen_card, ", "[request_refund, lost_or_stolen_card, ");
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining("intent 'request_refund' already belongs to reason 'refund'");
+        replace(reasons, "utterances: utterances.csv", "utterances: missing.csv");
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining("utterances 'missing.csv': cannot read");
+    }
 }

@@ -117,6 +117,9 @@ public final class Call implements CallControl {
             }
 
             @Override
+            public boolean finished() { return p.done.isDone(); }
+
+            @Override
             public boolean await() {
                 try {
                     return p.done.get();

@@ -72,5 +72,8 @@ public interface CallControl {
 
         /** Waits for the end; true if played to the end, false if stopped or the call ended. */
         boolean await();
+
+        /** True once it has played to the end, been stopped, or the call ended. */
+        default boolean finished() { return false; }
     }
 }

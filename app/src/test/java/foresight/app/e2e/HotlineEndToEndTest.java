@@ -195,6 +195,21 @@ class HotlineEndToEndTest {
 
     @Test
     @Order(4)
+    void callerWhoAnswersWhileTheQuestionIsStillPlayingCutsItShort() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550102")) {
+            // The greeting (≈ 2.5 s) runs straight into the ≈ 6 s confirmation; answer 1 s into the confirmation.
+            line.awaitEndOfPrompt(Duration.ofMillis(3500), Duration.ZERO, Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("no", work.resolve("voices")));
+            CallSummary c = awaitCall("+15550102", since, x -> Boolean.FALSE.equals(x.confirmed()), "the early no was heard");
+            assertThat(c.predictedReason()).isEqualTo("payment_failed");
+            assertThat(calls.eventTypes(c.id())).as("the prompt was stopped when the caller spoke").contains("barge_in");
+            line.call.hangUp("caller done");
+        }
+    }
+
+    @Test
+    @Order(5)
     void sippCallerIsAnsweredRecordedAndItsByeEndsTheCall() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "3000",
@@ -207,7 +222,7 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void flowEditsGoLiveForTheNextCallAndABrokenEditKeepsTheLastGoodVersion() throws Exception {
         Path flow = operatorDir.resolve("flows/hotline.yml");
         String original = Files.readString(flow);
@@ -241,7 +256,7 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void healthAndMetricsAnswerWhileRunning() throws Exception {
         var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
@@ -252,7 +267,7 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void validateAcceptsTheExampleAndRejectsABrokenCopyWithFileAndLine() throws Exception {
         assertThat(new CommandLine(new Main()).execute("validate", "../examples/hotline")).isZero();
         Path broken = work.resolve("broken");

@@ -308,8 +308,11 @@ class SipRobustnessEndToEndTest {
     @Test
     void keysSentAsSipInfoDriveTheMenu() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
-        // -rtp_echo sends our prompts back, so the caller is "alive" for the 5 s RTP timeout of this test server.
-        Process sipp = sippScenario("caller-dtmf-info.xml", 27096, "info.log", "127.0.0.1:" + SIP_PORT, "-rtp_echo", "-mp", "27400");
+        // The caller streams silence (G.711 mu-law 0xFF), so it is "alive" for the 5 s RTP timeout of this test server.
+        byte[] silence = new byte[8000 * 2];
+        java.util.Arrays.fill(silence, (byte) 0xFF);
+        Files.write(work.resolve("silence.ulaw"), silence);
+        Process sipp = sippScenario("caller-dtmf-info.xml", 27099, "info.log", "127.0.0.1:" + SIP_PORT);
         assertThat(sipp.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(sipp.exitValue()).as("every INFO answered 200; log " + work.resolve("info.log")).isZero();
         CallSummary c = awaitCall("+15550166", since, x -> !"active".equals(x.status()), "call ended");

@@ -32,6 +32,7 @@ public final class FlowRegistry implements AutoCloseable {
         this.dir = dir;
         this.fingerprint = fingerprint();
         FlowSet set = OperatorFiles.load(dir);
+        set.intents().startTraining();
         current.set(set);
         log.info("event=flows_loaded dir={} version={} flows={}", dir, set.version(), set.flows().keySet());
     }
@@ -67,6 +68,12 @@ public final class FlowRegistry implements AutoCloseable {
         fingerprint = fp;
         try {
             FlowSet set = OperatorFiles.load(dir);
+            FlowSet previous = current.get();
+            if (set.intents().sameTrainingData(previous.intents())) {
+                // Reasons and utterances unchanged: keep the trained classifier rather than train again.
+                set = new FlowSet(set.flows(), set.queues(), set.reasons(), set.version(), set.loadedAt(), previous.intents());
+            }
+            set.intents().startTraining();
             FlowSet old = current.getAndSet(set);
             lastErrors.set(List.of());
             log.info("event=flows_reloaded dir={} version={} previous={}", dir, set.version(), old.version());

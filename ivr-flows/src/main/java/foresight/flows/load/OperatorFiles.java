@@ -3,16 +3,25 @@ package foresight.flows.load;
 import foresight.call.AudioClip;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
+import foresight.flows.model.IntentModel;
 import foresight.flows.model.QueueDefinition;
 import foresight.flows.model.Step;
 import foresight.recording.wav.WavReader;
 import foresight.speech.audio.Resampler;
+import foresight.speech.intent.ReasonClassifier;
 import foresight.speech.reason.Reason;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -23,6 +32,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +52,7 @@ public final class OperatorFiles {
             "say", Set.of("say", "next"),
             "predict_issue", Set.of("predict_issue", "min_confidence", "found", "none"),
             "confirm", Set.of("confirm", "yes", "no", "unclear", "timeout_seconds"),
-            "ask", Set.of("ask", "matched", "nomatch", "timeout_seconds"),
+            "ask", Set.of("ask", "matched", "nomatch", "timeout_seconds", "min_confidence"),
             "menu", Set.of("menu", "options", "retries", "fallback", "timeout_seconds"),
             "set", Set.of("set", "next"),
             "switch", Set.of("switch", "cases", "default"),
@@ -67,10 +77,15 @@ public final class OperatorFiles {
             if (flowFiles.isEmpty() && errors.isEmpty()) errors.add(new FlowError(flowsDir.toString(), 1, "no flow files (*.yml)"));
         }
         List<Reason> reasons = List.of();
+        List<ReasonClassifier.Labelled> utterances = List.of();
         Path reasonsFile = dir.resolve("reasons.yml");
         if (Files.exists(reasonsFile)) {
             Node root = read(reasonsFile, contents, errors);
-            if (root != null) reasons = parseReasons(new YamlView(reasonsFile.toString(), errors), root);
+            if (root != null) {
+                var y = new YamlView(reasonsFile.toString(), errors);
+                reasons = parseReasons(y, root);
+                utterances = parseUtterances(y, root, dir, contents);
+            }
         }
         Map<String, QueueDefinition> queues = Map.of();
         Path queuesFile = dir.resolve("queues.yml");
@@ -91,7 +106,7 @@ public final class OperatorFiles {
             }
         }
         if (!errors.isEmpty()) throw new FlowLoadException(errors);
-        return new FlowSet(flows, queues, reasons, version(contents), Instant.now());
+        return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances));
     }
 
     private static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
@@ -179,7 +194,8 @@ public final class OperatorFiles {
                 String yes = link.apply("yes", true), no = link.apply("no", true), unclear = link.apply("unclear", false);
                 yield new Step.Confirm(id, line, y.string(m, "confirm", n, what, true), yes, no, unclear == null ? no : unclear, timeout);
             }
-            case "ask" -> new Step.Ask(id, line, y.string(m, "ask", n, what, true), link.apply("matched", true), link.apply("nomatch", true), timeout);
+            case "ask" -> new Step.Ask(id, line, y.string(m, "ask", n, what, true), link.apply("matched", true), link.apply("nomatch", true), timeout,
+                    y.number(m, "min_confidence", n, what, 0.5, 0, 1));
             case "menu" -> {
                 Map<String, String> options = new LinkedHashMap<>();
                 if (!m.containsKey("options")) y.error(n, what + ": 'options' is required");
@@ -229,7 +245,7 @@ public final class OperatorFiles {
     }
 
     private static List<Reason> parseReasons(YamlView y, Node root) {
-        Map<String, Node> top = y.mapping(root, "reasons file", Set.of("reasons"));
+        Map<String, Node> top = y.mapping(root, "reasons file", Set.of("reasons", "utterances"));
         List<Reason> out = new ArrayList<>();
         if (!top.containsKey("reasons")) {
             y.error(root, "reasons file: 'reasons' is required");
@@ -237,7 +253,7 @@ public final class OperatorFiles {
         }
         Set<String> seen = new java.util.HashSet<>();
         for (Node item : y.sequence(top.get("reasons"), "reasons")) {
-            Map<String, Node> m = y.mapping(item, "reason", Set.of("id", "label", "confirm", "keywords", "examples", "likely_when"));
+            Map<String, Node> m = y.mapping(item, "reason", Set.of("id", "label", "confirm", "keywords", "examples", "likely_when", "intents"));
             String id = y.string(m, "id", item, "reason", true);
             String what = "reason '" + id + "'";
             if (id != null && !seen.add(id)) y.error(item, what + " is defined twice");
@@ -258,6 +274,82 @@ public final class OperatorFiles {
         }
         return out;
     }
+
+    /**
+     * The optional labelled-utterance CSV ({@code utterances: file.csv}, columns {@code text,category}) mapped onto
+     * reasons by each reason's {@code intents} list; {@code "*"} on one reason takes every category no other reason
+     * names. Unknown or doubly claimed categories are errors at their line.
+     */
+    private static List<ReasonClassifier.Labelled> parseUtterances(YamlView y, Node root, Path dir, Map<String, String> contents) {
+        if (!(root instanceof MappingNode)) return List.of();
+        Map<String, Node> top = new LinkedHashMap<>();
+        for (NodeTuple t : ((MappingNode) root).getValue()) if (t.getKeyNode() instanceof ScalarNode k) top.put(k.getValue(), t.getValueNode());
+        String file = top.get("utterances") instanceof ScalarNode s ? s.getValue() : null;
+        Map<String, String> reasonOf = new HashMap<>();   // category -> reason id
+        Map<String, Node> namedAt = new HashMap<>();      // category -> where it was named
+        String catchAll = null;
+        if (top.get("reasons") instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof MappingNode m)) continue;
+                String id = null;
+                Node intents = null;
+                for (NodeTuple t : m.getValue()) {
+                    String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                    if (key.equals("id") && t.getValueNode() instanceof ScalarNode v) id = v.getValue();
+                    if (key.equals("intents")) intents = t.getValueNode();
+                }
+                if (id == null || intents == null) continue;
+                if (file == null) {
+                    y.error(intents, "reason '" + id + "': 'intents' names categories of the utterances file, but 'utterances' is not set");
+                    continue;
+                }
+                for (Node c : y.sequence(intents, "reason '" + id + "': intents")) {
+                    if (!(c instanceof ScalarNode sc)) continue;
+                    String cat = sc.getValue();
+                    if (cat.equals("*")) {
+                        if (catchAll != null) y.error(c, "reason '" + id + "': '*' (every other category) is already taken by reason '" + catchAll + "'");
+                        catchAll = id;
+                    } else if (reasonOf.containsKey(cat)) {
+                        y.error(c, "reason '" + id + "': intent '" + cat + "' already belongs to reason '" + reasonOf.get(cat) + "'");
+                    } else {
+                        reasonOf.put(cat, id);
+                        namedAt.put(cat, c);
+                    }
+                }
+            }
+        }
+        if (file == null) return List.of();
+        Path csv = dir.resolve(file);
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(csv.toFile())) {
+            while (it.hasNextValue()) rows.add(it.nextValue());
+            contents.put(file, Files.size(csv) + ":" + Files.getLastModifiedTime(csv).toMillis());
+        } catch (IOException | RuntimeException e) {
+            y.error(top.get("utterances"), "utterances '" + file + "': cannot read: " + e.getMessage());
+            return List.of();
+        }
+        if (rows.isEmpty() || !rows.getFirst().containsKey("text") || !rows.getFirst().containsKey("category")) {
+            y.error(top.get("utterances"), "utterances '" + file + "': needs a header row with the columns text,category");
+            return List.of();
+        }
+        Set<String> categories = new java.util.TreeSet<>();
+        List<ReasonClassifier.Labelled> out = new ArrayList<>();
+        for (Map<String, String> r : rows) {
+            String cat = r.getOrDefault("category", "").trim(), text = r.getOrDefault("text", "").trim();
+            if (cat.isEmpty() || text.isEmpty()) continue;
+            categories.add(cat);
+            String reason = reasonOf.getOrDefault(cat, catchAll);
+            if (reason != null) out.add(new ReasonClassifier.Labelled(text, reason));
+        }
+        for (var e : namedAt.entrySet()) {
+            if (!categories.contains(e.getKey())) {
+                y.error(e.getValue(), "intent '" + e.getKey() + "' does not occur in " + file + YamlView.suggest(e.getKey(), categories));
+            }
+        }
+        return out;
+    }
+
+    private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);
 
     private static Map<String, QueueDefinition> parseQueues(YamlView y, Node root, Path dir, Map<String, String> contents) {
         Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues"));

@@ -10,7 +10,12 @@ import java.util.Map;
  * Everything loaded from one operator directory at one moment: flows, queues and reasons. Immutable; a reload
  * builds a new one. {@code version} is a content hash, stored on every call that runs it.
  */
-public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
+public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt,
+                      IntentModel intents) {
+    public FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
+        this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()));
+    }
+
     public FlowSet {
         flows = Map.copyOf(flows);
         queues = Map.copyOf(queues);

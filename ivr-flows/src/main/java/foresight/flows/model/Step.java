@@ -22,7 +22,8 @@ public sealed interface Step {
     record Confirm(String id, int line, String text, String yes, String no, String unclear, Duration timeout) implements Step {}
 
     /** Asks an open question; the answer is matched against the reason catalogue. */
-    record Ask(String id, int line, String text, String matched, String nomatch, Duration timeout) implements Step {}
+    /** An open question; the answer is classified into a reason if the classifier is at least {@code minConfidence} sure. */
+    record Ask(String id, int line, String text, String matched, String nomatch, Duration timeout, double minConfidence) implements Step {}
 
     /** A key-press menu: digit → node; after {@code retries} misses, {@code fallback}. */
     record Menu(String id, int line, String text, Map<String, String> options, int retries, String fallback, Duration timeout) implements Step {}

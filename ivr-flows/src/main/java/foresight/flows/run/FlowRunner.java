@@ -22,6 +22,7 @@ import foresight.recording.RecordingStore;
 import foresight.speech.asr.SpeechRecognizer;
 import foresight.speech.asr.Utterance;
 import foresight.speech.intent.IntentMatcher;
+import foresight.speech.intent.SpokenDigits;
 import foresight.speech.intent.YesNo;
 import foresight.speech.predict.CallReasonPredictor;
 import foresight.speech.predict.PastCall;
@@ -205,7 +206,7 @@ public final class FlowRunner implements IncomingCallListener {
     }
 
     private String confirm(CallControl call, CallContext ctx, Step.Confirm c) {
-        Heard heard = promptAndListen(call, prompt(c.text(), ctx), c.timeout());
+        Heard heard = promptAndListen(call, prompt(c.text(), ctx), c.timeout(), YesNo.grammar());
         YesNo.Answer a = heard.digit == '1' ? YesNo.Answer.YES : heard.digit == '2' ? YesNo.Answer.NO : YesNo.classify(heard.text);
         String predicted = ctx.lookup.getNow(null) == null ? null : ctx.lookup.getNow(null).prediction().map(Prediction::reasonId).orElse(null);
         log.info("call={} event=confirm heard=\"{}\" digit={} answer={}", call.id(), heard.text, heard.digit == 0 ? "-" : heard.digit, a);
@@ -227,11 +228,21 @@ public final class FlowRunner implements IncomingCallListener {
         throw new IllegalStateException("unreachable");
     }
 
+    /**
+     * "Why are you calling?": the answer goes to the version's learned classifier (reasons' examples plus the
+     * operator's labelled utterances); if it is not sure enough, or still training, keyword matching decides.
+     */
     private String ask(CallControl call, CallContext ctx, Step.Ask a) {
-        Heard heard = promptAndListen(call, prompt(a.text(), ctx), a.timeout());
-        var match = new IntentMatcher(ctx.flowSet.reasons()).match(heard.text);
-        log.info("call={} event=ask heard=\"{}\" reason={}", call.id(), heard.text, match.map(IntentMatcher.Match::reasonId).orElse("-"));
-        event(call, "ask", Map.of("heard", heard.text, "reason", match.map(IntentMatcher.Match::reasonId).orElse("")));
+        Heard heard = promptAndListen(call, prompt(a.text(), ctx), a.timeout(), null);
+        var classifier = ctx.flowSet.intents().ready();
+        var match = classifier.flatMap(c -> c.match(heard.text, a.minConfidence()));
+        String method = match.isPresent() ? "classifier" : "keywords";
+        if (match.isEmpty()) match = new IntentMatcher(ctx.flowSet.reasons()).match(heard.text);
+        if (match.isEmpty()) method = "-";
+        String reason = match.map(IntentMatcher.Match::reasonId).orElse("-");
+        log.info("call={} event=ask heard=\"{}\" reason={} method={} score={}", call.id(), heard.text, reason, method,
+                match.map(m -> String.format("%.2f", m.score())).orElse("-"));
+        event(call, "ask", Map.of("heard", heard.text, "reason", match.map(IntentMatcher.Match::reasonId).orElse(""), "method", method));
         if (match.isEmpty()) {
             if (!heard.text.isBlank()) s.calls().reason(call.id(), null, heard.text);
             return a.nomatch();
@@ -241,16 +252,13 @@ public final class FlowRunner implements IncomingCallListener {
         return a.matched();
     }
 
+    /** Options by key (RFC 4733, SIP INFO or in-band) or by saying the digit ("two"), with a digits-only grammar. */
     private String menu(CallControl call, CallContext ctx, Step.Menu m) {
         AudioClip clip = prompt(m.text(), ctx);
         for (int attempt = 0; attempt <= m.retries(); attempt++) {
-            call.clearDigits();
-            var playback = call.startPlayback(clip);
-            char d = 0;
-            long until = System.nanoTime() + clip.duration().plus(m.timeout()).toNanos();
-            while (d == 0 && System.nanoTime() < until) d = call.nextDigit(Duration.ofMillis(200));
-            playback.stop();
-            event(call, "menu", Map.of("digit", d == 0 ? "" : String.valueOf(d)));
+            Heard heard = promptAndListen(call, clip, m.timeout(), SpokenDigits.grammar());
+            char d = heard.digit != 0 ? heard.digit : SpokenDigits.first(heard.text);
+            event(call, "menu", Map.of("digit", d == 0 ? "" : String.valueOf(d), "by", heard.digit != 0 ? "key" : d != 0 ? "voice" : "-"));
             if (d != 0 && m.options().containsKey(String.valueOf(d))) return m.options().get(String.valueOf(d));
         }
         return m.fallback();
@@ -305,7 +313,7 @@ public final class FlowRunner implements IncomingCallListener {
      * Plays the question while already listening (the caller may answer early), by voice or by key. When no
      * recogniser is free the question falls back to keys only.
      */
-    private Heard promptAndListen(CallControl call, AudioClip prompt, Duration timeout) {
+    private Heard promptAndListen(CallControl call, AudioClip prompt, Duration timeout, java.util.List<String> grammar) {
         call.clearDigits();
         var frames = call.listen();
         var playback = call.startPlayback(prompt);
@@ -313,11 +321,17 @@ public final class FlowRunner implements IncomingCallListener {
         Duration noInput = prompt.duration().plus(timeout);
         Utterance u;
         try {
+            // Barge-in: the caller's first words (or a key) stop the prompt; they need not wait for it to end.
             u = s.asr().listen(frames, noInput, noInput.plusSeconds(8), () -> {
                 if (call.isEnded()) return true;
                 char d = call.nextDigit(Duration.ZERO);
                 if (d != 0) digit[0] = d;
                 return d != 0;
+            }, grammar, () -> {
+                if (playback.finished()) return; // they answered after the question: nothing to cut
+                playback.stop();
+                log.info("call={} event=barge_in", call.id());
+                event(call, "barge_in", Map.of());
             });
         } finally {
             call.stopListening();

@@ -52,8 +52,17 @@ public final class SpeechRecognizer implements AutoCloseable {
      * {@code maxDuration} passes, or {@code interrupt} turns true (e.g. a key was pressed).
      */
     public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt) {
+        return listen(frames, noInput, maxDuration, interrupt, null, () -> { });
+    }
+
+    /**
+     * As above, with an optional grammar (the phrases to choose from, "[unk]" for anything else; null = open
+     * dictation) and {@code onSpeech}, run once when the caller starts speaking (barge-in: stop the prompt).
+     */
+    public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
+                            List<String> grammar, Runnable onSpeech) {
         if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
-        try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
+        try (Recognizer rec = grammar == null ? new Recognizer(model, MODEL_RATE_HZ) : new Recognizer(model, MODEL_RATE_HZ, grammarJson(grammar))) {
             long start = System.nanoTime();
             boolean speechStarted = false;
             while (true) {
@@ -65,13 +74,14 @@ public final class SpeechRecognizer implements AutoCloseable {
                 if (frame == null) continue;
                 byte[] pcm = Resampler.toLittleEndian(Resampler.upsample8to16(frame));
                 if (rec.acceptWaveForm(pcm, pcm.length)) {
-                    String text = text(rec.getResult());
+                    String text = known(text(rec.getResult()));
                     if (!text.isBlank()) return new Utterance(text, Utterance.Outcome.RECOGNISED);
                 } else if (!speechStarted && !text(rec.getPartialResult(), "partial").isBlank()) {
                     speechStarted = true;
+                    onSpeech.run();
                 }
             }
-            String text = text(rec.getFinalResult());
+            String text = known(text(rec.getFinalResult()));
             return new Utterance(text, text.isBlank() ? Utterance.Outcome.NO_INPUT : Utterance.Outcome.RECOGNISED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,6 +139,17 @@ public final class SpeechRecognizer implements AutoCloseable {
     }
 
     private static String text(String json) { return text(json, "text"); }
+
+    /** Recognised text without the grammar's "[unk]" placeholders. */
+    private static String known(String text) { return text.replace("[unk]", " ").replaceAll("\\s+", " ").trim(); }
+
+    static String grammarJson(List<String> phrases) {
+        try {
+            return JSON.writeValueAsString(phrases);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 
     private static String text(String json, String field) {
         try {

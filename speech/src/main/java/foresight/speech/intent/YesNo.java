@@ -12,6 +12,20 @@ public final class YesNo {
 
     private YesNo() {}
 
+    /**
+     * The words a yes/no question listens for, as a Vosk grammar: the recogniser then only chooses between these
+     * (and "[unk]" for anything else), which is far more robust on phone audio than open dictation.
+     */
+    public static java.util.List<String> grammar() {
+        var words = new java.util.TreeSet<String>();
+        words.addAll(YES);
+        words.addAll(NO);
+        words.remove("don't");
+        words.remove("isn't");
+        words.addAll(java.util.List.of("yes please", "no thanks", "that's right", "that is right", "not really", "[unk]"));
+        return java.util.List.copyOf(words);
+    }
+
     public static Answer classify(String text) {
         boolean yes = false, no = false;
         for (String w : Tokens.words(text)) {

@@ -1,0 +1,66 @@
+package foresight.flows.model;
+
+import foresight.speech.intent.ReasonClassifier;
+import foresight.speech.reason.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The spoken-reason classifier of one version of the operator files. Training (a few seconds) starts when the
+ * version goes live and runs on a virtual thread; until it is ready, or if it cannot be trained (fewer than two
+ * reasons with text), the `ask` node falls back to keyword matching. Thread-safe.
+ */
+public final class IntentModel {
+    private static final Logger log = LoggerFactory.getLogger(IntentModel.class);
+    /** Utterances per reason taken from the operator's CSV (evenly spaced): enough to learn, quick to train. */
+    static final int MAX_PER_REASON = 600;
+
+    private final List<Reason> reasons;
+    private final List<ReasonClassifier.Labelled> utterances;
+    private CompletableFuture<ReasonClassifier> training; // guarded by this
+
+    public IntentModel(List<Reason> reasons, List<ReasonClassifier.Labelled> utterances) {
+        this.reasons = List.copyOf(reasons);
+        this.utterances = List.copyOf(utterances);
+    }
+
+    public int utteranceCount() { return utterances.size(); }
+
+    /** True if {@code other} would learn from exactly the same reasons and utterances. */
+    public boolean sameTrainingData(IntentModel other) {
+        return other != null && reasons.equals(other.reasons) && utterances.equals(other.utterances);
+    }
+
+    /** Starts training once; later calls return the same future. */
+    public synchronized CompletableFuture<ReasonClassifier> startTraining() {
+        if (training == null) {
+            training = new CompletableFuture<>();
+            CompletableFuture<ReasonClassifier> f = training;
+            Thread.ofVirtual().name("intent-training").start(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    ReasonClassifier c = ReasonClassifier.train(reasons, utterances, MAX_PER_REASON);
+                    log.info("event=intent_model_trained reasons={} rows={} ms={}", reasons.size(), c.trainingRows(), (System.nanoTime() - t0) / 1_000_000);
+                    f.complete(c);
+                } catch (RuntimeException e) {
+                    log.warn("event=intent_model_unavailable reason=\"{}\" fallback=keywords", e.getMessage());
+                    f.completeExceptionally(e);
+                }
+            });
+        }
+        return training;
+    }
+
+    /** The classifier if it has finished training. */
+    public Optional<ReasonClassifier> ready() {
+        CompletableFuture<ReasonClassifier> f;
+        synchronized (this) {
+            f = training;
+        }
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? Optional.of(f.join()) : Optional.empty();
+    }
+}

@@ -1,0 +1,70 @@
+package foresight.speech.intent;
+
+import foresight.speech.classify.Ranked;
+import foresight.speech.reason.Reason;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the `ask` node uses to understand "why are you calling?": a {@link TextClassifier} (Tribuo logistic
+ * regression over tf-idf uni- and bigrams) trained on the reasons' examples and keywords plus labelled utterances
+ * the operator supplies (e.g. BANKING77 rows whose intents reasons.yml maps onto reasons). Each reason contributes
+ * at most {@code maxPerReason} utterances, taken evenly across the file, so one large catch-all reason does not
+ * drown the others and training stays a few seconds. Immutable.
+ */
+public final class ReasonClassifier {
+    /** A sentence and the reason it means. */
+    public record Labelled(String text, String reasonId) {}
+
+    private final TextClassifier model;
+    private final int trainingRows;
+
+    private ReasonClassifier(TextClassifier model, int trainingRows) {
+        this.model = model;
+        this.trainingRows = trainingRows;
+    }
+
+    /** Trains; throws IllegalArgumentException when fewer than two reasons have any text to learn from. */
+    public static ReasonClassifier train(List<Reason> reasons, List<Labelled> utterances, int maxPerReason) {
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (Reason r : reasons) {
+            List<String> texts = byReason.computeIfAbsent(r.id(), k -> new ArrayList<>());
+            texts.addAll(r.examples());
+            texts.addAll(r.keywords());
+        }
+        Map<String, List<String>> extra = new HashMap<>();
+        for (Labelled u : utterances) if (byReason.containsKey(u.reasonId())) extra.computeIfAbsent(u.reasonId(), k -> new ArrayList<>()).add(u.text());
+        List<String> texts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (var e : byReason.entrySet()) {
+            List<String> mine = new ArrayList<>(e.getValue());
+            List<String> more = extra.getOrDefault(e.getKey(), List.of());
+            int take = Math.min(more.size(), Math.max(0, maxPerReason - mine.size()));
+            for (int i = 0; i < take; i++) mine.add(more.get((int) ((long) i * more.size() / take))); // evenly spaced
+            for (String t : mine) {
+                texts.add(t);
+                labels.add(e.getKey());
+            }
+        }
+        long classes = labels.stream().distinct().count();
+        if (classes < 2) throw new IllegalArgumentException("need examples for at least two reasons, have " + classes);
+        return new ReasonClassifier(TextClassifier.train(texts, labels), texts.size());
+    }
+
+    public int trainingRows() { return trainingRows; }
+
+    /** The most probable reason if its probability reaches {@code minProbability}. */
+    public Optional<IntentMatcher.Match> match(String utterance, double minProbability) {
+        if (utterance == null || utterance.isBlank()) return Optional.empty();
+        Ranked best = model.classify(utterance);
+        return best.probability() >= minProbability ? Optional.of(new IntentMatcher.Match(best.label(), best.probability())) : Optional.empty();
+    }
+
+    /** The most probable reason and its probability, whatever it is. */
+    public Ranked best(String utterance) { return model.classify(utterance); }
+}
