@@ -1,12 +1,24 @@
 package foresight.call;
 
+import foresight.media.g711.G711;
+
 import java.util.List;
 
-/** Audio to play to a caller: 8 kHz 16-bit PCM cut into 20 ms frames of 160 samples. Immutable; share freely. */
-public record AudioClip(String name, List<short[]> frames) {
-    public AudioClip {
-        frames = List.copyOf(frames);
-        for (short[] f : frames) if (f.length != 160) throw new IllegalArgumentException("clip " + name + ": frame of " + f.length + " samples, need 160");
+/**
+ * Audio to play to a caller: 8 kHz 16-bit PCM cut into 20 ms frames of 160 samples, plus its G.711 µ-law and
+ * A-law encodings, each made once on first use and then shared by every call that plays the clip (music on hold
+ * is encoded once for all waiting callers, not once per caller and packet). Immutable apart from those caches;
+ * share freely.
+ */
+public final class AudioClip {
+    private final String name;
+    private final List<short[]> frames;
+    private volatile byte[][] pcmu, pcma; // lazily encoded; a race only encodes twice
+
+    public AudioClip(String name, List<short[]> frames) {
+        this.name = name;
+        this.frames = List.copyOf(frames);
+        for (short[] f : this.frames) if (f.length != 160) throw new IllegalArgumentException("clip " + name + ": frame of " + f.length + " samples, need 160");
     }
 
     /** Cuts PCM into frames, padding the last one with silence. */
@@ -27,5 +39,27 @@ public record AudioClip(String name, List<short[]> frames) {
         return new AudioClip("silence-" + d.toMillis() + "ms", frames);
     }
 
+    public String name() { return name; }
+
+    public List<short[]> frames() { return frames; }
+
     public java.time.Duration duration() { return java.time.Duration.ofMillis(20L * frames.size()); }
+
+    /** Frame {@code index} as G.711 payload for {@code payloadType} 0 (µ-law) or 8 (A-law), encoded once per clip. */
+    public byte[] encoded(int payloadType, int index) {
+        byte[][] table = payloadType == 8 ? pcma : pcmu;
+        if (table == null) {
+            table = new byte[frames.size()][];
+            for (int i = 0; i < table.length; i++) {
+                table[i] = new byte[160];
+                G711.encode(payloadType, frames.get(i), table[i]);
+            }
+            if (payloadType == 8) pcma = table;
+            else pcmu = table;
+        }
+        return table[index];
+    }
+
+    @Override
+    public String toString() { return "AudioClip[" + name + ", " + frames.size() + " frames]"; }
 }

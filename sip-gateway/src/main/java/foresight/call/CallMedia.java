@@ -37,6 +37,8 @@ final class CallMedia implements Pacer.Task {
     private final ConcurrentLinkedQueue<Character> digitsToSend = new ConcurrentLinkedQueue<>();
 
     private volatile Playback current; // pacer writes; close() may complete it
+    private AudioClip outClip;         // pacer: the clip this tick's frame came from (sent pre-encoded), or null
+    private int outIndex;              // pacer
     private char sendingDigit;         // pacer
     private int digitFrame;            // pacer
     private long digitTimestamp;       // pacer
@@ -98,13 +100,16 @@ final class CallMedia implements Pacer.Task {
         short[] in = caller.pollInbound();
         if (in == null) in = SILENCE;
         short[] out;
+        outClip = null;
         RtpSession b = bridged;
         if (b != null) {
             short[] agent = b.pollInbound();
             AudioClip music = bridgeHoldMusic;
             if (b.onHold() && music != null && !music.frames().isEmpty()) {
                 // The agent put the caller on hold (sendonly/inactive re-INVITE): music instead of the agent's line.
-                out = music.frames().get(holdFrame++ % music.frames().size());
+                outClip = music;
+                outIndex = holdFrame++ % music.frames().size();
+                out = music.frames().get(outIndex);
             } else {
                 out = agent != null ? agent : SILENCE;
             }
@@ -112,7 +117,11 @@ final class CallMedia implements Pacer.Task {
         } else {
             out = nextPromptFrame();
         }
-        if (!sendDigitFrame()) caller.sendAudio(out);
+        if (!sendDigitFrame()) {
+            // Prompts and music go out as the clip's shared pre-encoded G.711; live audio is encoded here.
+            if (outClip != null) caller.sendEncoded(outClip.encoded(caller.payloadType(), outIndex));
+            else caller.sendAudio(out);
+        }
         BlockingQueue<short[]> l = listener;
         if (l != null) l.offer(in.clone());
         MediaTap t = tap;
@@ -131,7 +140,11 @@ final class CallMedia implements Pacer.Task {
                 continue;
             }
             if (current.index >= current.clip.frames().size() && current.loop && !current.clip.frames().isEmpty()) current.index = 0;
-            if (current.index < current.clip.frames().size()) return current.clip.frames().get(current.index++);
+            if (current.index < current.clip.frames().size()) {
+                outClip = current.clip;
+                outIndex = current.index;
+                return current.clip.frames().get(current.index++);
+            }
             current.done.complete(true);
             current = null;
         }

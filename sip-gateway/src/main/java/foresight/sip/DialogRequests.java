@@ -133,6 +133,9 @@ final class DialogRequests {
             gw.respond(event, gw.messages.createResponse(Response.FORBIDDEN, request));
             return;
         }
+        // Decided before anything is sent: the referrer's BYE, which follows our NOTIFY, must find the transfer
+        // already recorded, or the call thread would take it for an agent hanging up on the caller.
+        leg.referred.complete(target);
         gw.respond(event, gw.messages.createResponse(Response.ACCEPTED, request));
         try {
             Request notify = leg.dialog.createRequest(Request.NOTIFY);
@@ -149,7 +152,6 @@ final class DialogRequests {
             SipGateway.log.warn("event=transfer_notify_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
         }
         SipGateway.log.info("event=transfer_accepted sip_call_id={} target={}", leg.sipCallId, target);
-        leg.referred.complete(target);
     }
 
     /** The user part of a sip:/sips: URI or the number of a tel: URI; null for anything else. */

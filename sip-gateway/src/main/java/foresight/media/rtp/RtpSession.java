@@ -122,6 +122,12 @@ public final class RtpSession implements AutoCloseable {
         timestamp += SAMPLES_PER_FRAME;
     }
 
+    /** Sends one 20 ms frame already encoded in this session's payload type (a shared clip's). Pacer thread only. */
+    public void sendEncoded(byte[] payload) {
+        send(payloadType, !sentAny, payload, timestamp);
+        timestamp += SAMPLES_PER_FRAME;
+    }
+
     /**
      * Sends one RFC 4733 event packet. All packets of one key press carry the timestamp of its start
      * (§2.3.1); the caller keeps that timestamp via {@link #eventStartTimestamp()}. Pacer thread only.

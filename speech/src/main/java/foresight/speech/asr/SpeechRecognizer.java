@@ -104,24 +104,36 @@ public final class SpeechRecognizer implements AutoCloseable {
     public List<Word> transcribe(short[] pcm8k) throws InterruptedException, IOException {
         batch.acquire();
         try {
-            List<Word> words = new ArrayList<>();
-            for (int[] span : Utterances.split(pcm8k)) {
-                while (live.availablePermits() == 0) Thread.sleep(200); // live calls first
-                long offsetMs = span[0] / 8;
-                try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
-                    rec.setWords(true);
-                    short[] part = java.util.Arrays.copyOfRange(pcm8k, span[0], span[1]);
-                    byte[] b = Resampler.toLittleEndian(Resampler.upsample8to16(part));
-                    List<Word> found = new ArrayList<>();
-                    if (rec.acceptWaveForm(b, b.length)) found.addAll(words(rec.getResult()));
-                    found.addAll(words(rec.getFinalResult()));
-                    for (Word w : found) words.add(new Word(w.word(), w.startMs() + offsetMs, w.endMs() + offsetMs, w.confidence()));
-                }
-            }
-            return words;
+            return transcribeUtterances(pcm8k, true);
         } finally {
             batch.release();
         }
+    }
+
+    /**
+     * As {@link #transcribe} but without queueing behind other batch work or yielding to live calls: for
+     * offline evaluation, where the caller runs several of these in parallel on purpose.
+     */
+    public List<Word> transcribeOffline(short[] pcm8k) throws InterruptedException, IOException {
+        return transcribeUtterances(pcm8k, false);
+    }
+
+    private List<Word> transcribeUtterances(short[] pcm8k, boolean yieldToLiveCalls) throws InterruptedException, IOException {
+        List<Word> words = new ArrayList<>();
+        for (int[] span : Utterances.split(pcm8k)) {
+            while (yieldToLiveCalls && live.availablePermits() == 0) Thread.sleep(200); // live calls first
+            long offsetMs = span[0] / 8;
+            try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
+                rec.setWords(true);
+                short[] part = java.util.Arrays.copyOfRange(pcm8k, span[0], span[1]);
+                byte[] b = Resampler.toLittleEndian(Resampler.upsample8to16(part));
+                List<Word> found = new ArrayList<>();
+                if (rec.acceptWaveForm(b, b.length)) found.addAll(words(rec.getResult()));
+                found.addAll(words(rec.getFinalResult()));
+                for (Word w : found) words.add(new Word(w.word(), w.startMs() + offsetMs, w.endMs() + offsetMs, w.confidence()));
+            }
+        }
+        return words;
     }
 
     private static List<Word> words(String json) {
