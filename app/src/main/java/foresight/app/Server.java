@@ -120,7 +120,8 @@ public final class Server implements AutoCloseable {
         if (config.transcription().enabled()) {
             var worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
                     .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
-                    Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts()).start();
+                    Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(),
+                    () -> flows.current().qa(), config.recording().keepUnredacted()).start();
             toClose.add(worker);
         }
 
@@ -183,6 +184,9 @@ public final class Server implements AutoCloseable {
     public String newAdminToken() { return adminToken; }
 
     public Database database() { return db; }
+
+    /** The server's Vosk recogniser (for tools and tests that transcribe a recording again). */
+    public SpeechRecognizer speech() { return asr; }
 
     public FloodGuard floodGuard() { return guard; }
 

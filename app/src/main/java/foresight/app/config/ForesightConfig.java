@@ -40,8 +40,9 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** Where call recordings are written. */
-    public record Recording(String dir) {
-        public static final Recording DEFAULT = new Recording("data/recordings");
+    /** Where recordings go, and whether the original audio is kept beside its redacted copy. */
+    public record Recording(String dir, boolean keepUnredacted) {
+        public static final Recording DEFAULT = new Recording("data/recordings", false);
     }
 
     /** Post-call transcription workers. */

@@ -60,7 +60,9 @@ class HotlineEndToEndTest {
         calls = new CallRepository(server.database().dsl());
         transcripts = new TranscriptRepository(server.database().dsl());
         phone = new TestPhone(25062, 33000);
-        Path mic = Voices.wav8k("Hello, I can help you with your refund.", work.resolve("voices"), 300, 160);
+        // en-us+f2 at 160 wpm: the voice the small Vosk model hears "thank you for calling" from (measured; plain en-us
+        // at 160 wpm came out as "you are calling").
+        Path mic = Voices.wav8k("Thank you for calling Foresight Bank. I can help you with your refund.", work.resolve("voices"), 300, 160, "en-us+f2");
         agent = new BaresipAgent(work.resolve("agent"), "1001", "1001secret", SIP_PORT, 25070, 34000, mic);
         var agents = new AgentRepository(server.database().dsl());
         long agentId = agents.findByUsername("1001").orElseThrow().id();
@@ -286,5 +288,67 @@ class HotlineEndToEndTest {
         int line = Files.readAllLines(flow).indexOf("    no: ask_reasn") + 1;
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains(flow + ":" + line + ": node 'confirm_prediction': 'no' points to unknown node 'ask_reasn' (did you mean 'ask_reason'?)");
+    }
+
+    @Test
+    @Order(9)
+    void qaRulesFindTheAgentsGreetingAndTheCallersEscalationAtTheirTimesAndSearchFindsCancel() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550100")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("yes", work.resolve("voices")));
+            awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent answered");
+            line.voicedFramesDuring(Duration.ofSeconds(6)); // the agent's greeting
+            line.say(Voices.pcm8k("I want to cancel my account.", work.resolve("voices")));
+            line.voicedFramesDuring(Duration.ofSeconds(2));
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
+        var hits = await("transcribed and checked").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> transcripts.qaHits(c.id()), h -> transcripts.fullText(c.id()).isPresent());
+        Long agentJoined = transcripts.agentJoinedMs(c.id());
+        assertThat(agentJoined).as("the agent's part starts after the IVR").isGreaterThan(3000L);
+        var greeting = hits.stream().filter(h -> h.category().equals("greeting")).findFirst().orElseThrow(() -> new AssertionError("no greeting hit in " + hits));
+        var escalation = hits.stream().filter(h -> h.category().equals("escalation")).findFirst().orElseThrow(() -> new AssertionError("no escalation hit in " + hits));
+        assertThat(greeting.channel()).isEqualTo("agent");
+        assertThat(greeting.startMs()).as("greeting within 30 s of the agent answering").isBetween(agentJoined - 1000, agentJoined + 30_000);
+        assertThat(escalation.channel()).isEqualTo("caller");
+        assertThat(escalation.phrase()).isEqualTo("cancel my account");
+        assertThat(escalation.startMs()).as("the caller asked after the agent greeted").isGreaterThan(greeting.endMs());
+        assertThat(transcripts.qaScore(c.id())).as("100, minus 20 for the escalation; the greeting was said").isEqualTo(80);
+
+        var segments = transcripts.segments(c.id());
+        assertThat(segments).extracting(s -> s.channel()).contains("caller", "agent");
+        assertThat(segments).as("a dialogue in time order").isSortedAccordingTo(java.util.Comparator.comparingLong(s -> s.startMs()));
+        var found = calls.search("cancel", 10).stream().filter(x -> x.id().equals(c.id())).findFirst();
+        assertThat(found).as("search for 'cancel' finds the call").isPresent();
+        assertThat(found.get().snippet()).contains("<<cancel");
+    }
+
+    @Test
+    @Order(10)
+    void aSpokenCardNumberIsRedactedFromTheTranscriptAndTheAudio() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550199")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            short[] cardNumber = WavReader.read(Voices.wav8k("My card number is five one two three four five six seven eight nine one two three four five six.",
+                    work.resolve("voices"), 0, 180, "en-us+f2")).channels()[0];
+            line.say(cardNumber);
+            line.voicedFramesDuring(Duration.ofSeconds(3));
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550199", since, x -> !"active".equals(x.status()), "call ended");
+        await("transcribed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> transcripts.fullText(c.id()).isPresent());
+        String stored = transcripts.fullText(c.id()).orElseThrow();
+        assertThat(stored).as("stored transcript").contains("[CARD]").doesNotContainPattern("[0-9]")
+                .doesNotContainPattern("\\b(one|two|three|four|five|six|seven|eight|nine|zero)\\b");
+        // Transcribe the stored (redacted) recording again: no digits left in it.
+        short[] callerAudio = WavReader.read(Path.of(c.recordingPath())).channels()[0];
+        var again = server.speech().transcribe(callerAudio);
+        var words = again.stream().map(w -> new foresight.recording.transcribe.TimedWord(w.word(), w.startMs(), w.endMs())).toList();
+        long digitWords = words.stream().filter(w -> w.word().matches("zero|one|two|three|four|five|six|seven|eight|nine|oh|[0-9]+")).count();
+        assertThat(digitWords).as("digit words heard in the redacted audio: " + words.stream().map(w -> w.word()).toList()).isLessThanOrEqualTo(1);
+        assertThat(foresight.recording.qa.Redactor.redact(words).spans()).as("no run of digits survives in the audio").isEmpty();
+        assertThat(Files.exists(Path.of(c.recordingPath().replace(".wav", ".unredacted.wav")))).as("original not kept by default").isFalse();
     }
 }

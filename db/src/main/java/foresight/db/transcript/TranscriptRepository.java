@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static foresight.db.schema.Tables.CALLS;
+import static foresight.db.schema.Tables.QA_HITS;
 import static foresight.db.schema.Tables.RECORDINGS;
 import static foresight.db.schema.Tables.TRANSCRIPTION_JOBS;
 import static foresight.db.schema.Tables.TRANSCRIPTS;
@@ -67,6 +68,14 @@ public final class TranscriptRepository {
 
     /** Stores the transcript (segments, full text, search vector) and finishes the job, in one transaction. */
     public void complete(TranscriptionJob job, List<Segment> segments) {
+        complete(job, segments, List.of(), null, null, 0);
+    }
+
+    /**
+     * As above, with the QA outcome: hits, score (null when there are no rules), required categories never said,
+     * and how many stretches were redacted. All in the same transaction as the transcript.
+     */
+    public void complete(TranscriptionJob job, List<Segment> segments, List<QaHitRow> hits, Integer score, String missing, int redactions) {
         String full = segments.stream().map(s -> s.channel() + ": " + s.text()).collect(Collectors.joining("\n"));
         dsl.transaction(tx -> {
             var d = tx.dsl();
@@ -79,9 +88,37 @@ public final class TranscriptRepository {
             d.insertInto(TRANSCRIPTS).set(TRANSCRIPTS.CALL_ID, job.callId()).set(TRANSCRIPTS.FULL_TEXT, full)
                     .onConflict(TRANSCRIPTS.CALL_ID).doUpdate().set(TRANSCRIPTS.FULL_TEXT, full).execute();
             d.execute("update transcripts set search = to_tsvector('english', full_text) where call_id = ?", job.callId());
+            d.deleteFrom(QA_HITS).where(QA_HITS.CALL_ID.eq(job.callId())).execute();
+            for (QaHitRow h : hits) {
+                d.insertInto(QA_HITS).set(QA_HITS.CALL_ID, job.callId()).set(QA_HITS.CATEGORY, h.category()).set(QA_HITS.CHANNEL, h.channel())
+                        .set(QA_HITS.PHRASE, h.phrase()).set(QA_HITS.START_MS, h.startMs()).set(QA_HITS.END_MS, h.endMs()).execute();
+            }
+            d.update(CALLS).set(CALLS.QA_SCORE, score).set(CALLS.QA_MISSING, missing).set(CALLS.REDACTIONS, redactions)
+                    .where(CALLS.ID.eq(job.callId())).execute();
             d.update(TRANSCRIPTION_JOBS).set(TRANSCRIPTION_JOBS.STATUS, "done").set(TRANSCRIPTION_JOBS.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(TRANSCRIPTION_JOBS.ID.eq(job.id())).execute();
         });
+    }
+
+    public List<QaHitRow> qaHits(String callId) {
+        return dsl.selectFrom(QA_HITS).where(QA_HITS.CALL_ID.eq(callId)).orderBy(QA_HITS.START_MS)
+                .fetch(r -> new QaHitRow(r.getCategory(), r.getChannel(), r.getPhrase(), r.getStartMs(), r.getEndMs()));
+    }
+
+    /** The call's QA score, or null if none was computed. */
+    public Integer qaScore(String callId) {
+        return dsl.select(CALLS.QA_SCORE).from(CALLS).where(CALLS.ID.eq(callId)).fetchOne(CALLS.QA_SCORE);
+    }
+
+    /**
+     * When the agent's part of the call began, in ms into the recording (which starts at the answer): the first
+     * {@code agent_answered} timeline event. Null if no agent answered.
+     */
+    public Long agentJoinedMs(String callId) {
+        var r = dsl.fetchOne("select extract(epoch from (min(e.at) - c.answered_at)) * 1000 from call_events e join calls c on c.id = e.call_id "
+                + "where e.call_id = ? and e.type = 'agent_answered' group by c.answered_at", callId);
+        if (r == null || r.get(0) == null) return null;
+        return Math.round(((Number) r.get(0)).doubleValue());
     }
 
     /** Records a failure; the job is retried until {@code maxAttempts}, then left {@code failed}. */

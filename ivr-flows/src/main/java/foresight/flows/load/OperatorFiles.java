@@ -6,6 +6,7 @@ import foresight.flows.model.FlowSet;
 import foresight.flows.model.IntentModel;
 import foresight.flows.model.QueueDefinition;
 import foresight.flows.model.Step;
+import foresight.recording.qa.QaRules;
 import foresight.recording.wav.WavReader;
 import foresight.speech.audio.Resampler;
 import foresight.speech.intent.ReasonClassifier;
@@ -87,6 +88,12 @@ public final class OperatorFiles {
                 utterances = parseUtterances(y, root, dir, contents);
             }
         }
+        QaRules qa = QaRules.DEFAULT;
+        Path qaFile = dir.resolve("qa-rules.yml");
+        if (Files.exists(qaFile)) {
+            Node root = read(qaFile, contents, errors);
+            if (root != null) qa = parseQaRules(new YamlView(qaFile.toString(), errors), root);
+        }
         Map<String, QueueDefinition> queues = Map.of();
         Path queuesFile = dir.resolve("queues.yml");
         if (Files.exists(queuesFile)) {
@@ -106,7 +113,7 @@ public final class OperatorFiles {
             }
         }
         if (!errors.isEmpty()) throw new FlowLoadException(errors);
-        return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances));
+        return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances), qa);
     }
 
     private static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
@@ -347,6 +354,35 @@ public final class OperatorFiles {
             }
         }
         return out;
+    }
+
+    private static QaRules parseQaRules(YamlView y, Node root) {
+        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact"));
+        boolean redact = !top.containsKey("redact") || "true".equalsIgnoreCase(y.string(top, "redact", root, "qa rules file", false));
+        List<QaRules.Category> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        if (top.containsKey("categories")) for (Node item : y.sequence(top.get("categories"), "categories")) {
+            Map<String, Node> m = y.mapping(item, "category", Set.of("name", "channel", "phrases", "within_seconds", "required", "points"));
+            String name = y.string(m, "name", item, "category", true);
+            String what = "category '" + name + "'";
+            if (name != null && !names.add(name)) y.error(item, what + " is defined twice");
+            String channel = m.containsKey("channel") ? y.string(m, "channel", item, what, false) : "any";
+            if (channel != null && !Set.of("caller", "agent", "any").contains(channel)) {
+                y.error(m.get("channel"), what + ": channel '" + channel + "' must be caller, agent or any");
+            }
+            List<List<String>> phrases = new ArrayList<>();
+            for (String p : y.strings(m, "phrases", what)) {
+                List<String> words = java.util.Arrays.stream(p.toLowerCase().split("[^a-z0-9']+")).filter(w -> !w.isEmpty()).toList();
+                if (words.isEmpty()) y.error(m.get("phrases"), what + ": phrase '" + p + "' has no words");
+                else phrases.add(words);
+            }
+            if (phrases.isEmpty()) y.error(item, what + ": 'phrases' needs at least one phrase");
+            Integer within = m.containsKey("within_seconds") ? (int) y.number(m, "within_seconds", item, what, 30, 1, 3600) : null;
+            boolean required = m.containsKey("required") && "true".equalsIgnoreCase(y.string(m, "required", item, what, false));
+            int points = (int) y.number(m, "points", item, what, 0, -100, 100);
+            if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points));
+        }
+        return new QaRules(out, redact);
     }
 
     private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);

@@ -11,9 +11,9 @@ import java.util.Map;
  * builds a new one. {@code version} is a content hash, stored on every call that runs it.
  */
 public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt,
-                      IntentModel intents) {
+                      IntentModel intents, foresight.recording.qa.QaRules qa) {
     public FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
-        this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()));
+        this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()), foresight.recording.qa.QaRules.DEFAULT);
     }
 
     public FlowSet {

@@ -3,15 +3,24 @@ package foresight.recording.transcribe;
 import foresight.db.transcript.Segment;
 import foresight.db.transcript.TranscriptRepository;
 import foresight.db.transcript.TranscriptionJob;
+import foresight.db.transcript.QaHitRow;
+import foresight.recording.qa.QaAnalyzer;
+import foresight.recording.qa.QaRules;
+import foresight.recording.qa.Redactor;
 import foresight.recording.wav.WavReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Takes transcription jobs from PostgreSQL (any node may run one) and turns each stereo recording into a
@@ -26,10 +35,25 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final ChannelTranscriber transcriber;
     private final Duration pollInterval;
     private final int maxAttempts;
+    private final Supplier<QaRules> rules;
+    private final boolean keepUnredacted;
     private volatile boolean running = true;
     private Thread thread;
 
+    /** Without QA rules or redaction. */
     public TranscriptionWorker(TranscriptRepository repository, ChannelTranscriber transcriber, Duration pollInterval, int maxAttempts) {
+        this(repository, transcriber, pollInterval, maxAttempts, () -> new QaRules(List.of(), false), false);
+    }
+
+    /**
+     * @param rules          the live QA rules (read for every job, so an edit applies to the next call transcribed)
+     * @param keepUnredacted keep the original audio beside the redacted one ({@code NAME.unredacted.wav}); by
+     *                       default the redacted copy replaces it
+     */
+    public TranscriptionWorker(TranscriptRepository repository, ChannelTranscriber transcriber, Duration pollInterval, int maxAttempts,
+                               Supplier<QaRules> rules, boolean keepUnredacted) {
+        this.rules = rules;
+        this.keepUnredacted = keepUnredacted;
         this.repository = repository;
         this.transcriber = transcriber;
         this.pollInterval = pollInterval;
@@ -67,20 +91,81 @@ public final class TranscriptionWorker implements AutoCloseable {
         TranscriptionJob job = claimed.get();
         long t0 = System.nanoTime();
         try {
-            var audio = WavReader.read(Path.of(job.recordingPath()));
+            Path path = Path.of(job.recordingPath());
+            var audio = WavReader.read(path);
+            QaRules qa = rules.get();
             List<Segment> segments = new ArrayList<>();
+            Map<String, List<TimedWord>> byChannel = new LinkedHashMap<>();
+            List<List<Redactor.Span>> spans = new ArrayList<>();
+            int redactions = 0;
             String[] names = {"caller", "agent"};
             for (int c = 0; c < Math.min(2, audio.channels().length); c++) {
-                segments.addAll(segments(names[c], transcriber.transcribe(audio.channels()[c])));
+                List<TimedWord> words = transcriber.transcribe(audio.channels()[c]);
+                List<Redactor.Span> found = List.of();
+                if (qa.redact()) {
+                    var r = Redactor.redact(words);
+                    words = r.words();
+                    found = r.spans();
+                    redactions += found.size();
+                }
+                spans.add(found);
+                byChannel.put(names[c], words);
+                segments.addAll(segments(names[c], words));
             }
             segments.sort(Comparator.comparingLong(Segment::startMs));
-            repository.complete(job, segments);
-            log.info("call={} event=transcribed segments={} ms={}", job.callId(), segments.size(), (System.nanoTime() - t0) / 1_000_000);
+            if (redactions > 0) redactAudio(job.callId(), path, audio, spans);
+            List<QaHitRow> hits = List.of();
+            Integer score = null;
+            String missing = null;
+            if (!qa.categories().isEmpty()) {
+                var result = QaAnalyzer.analyze(qa, byChannel, repository.agentJoinedMs(job.callId()));
+                hits = result.hits().stream().map(h -> new QaHitRow(h.category(), h.channel(), h.phrase(), h.startMs(), h.endMs())).toList();
+                score = result.score();
+                missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
+            }
+            repository.complete(job, segments, hits, score, missing, redactions);
+            log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} ms={}", job.callId(), segments.size(), hits.size(),
+                    score == null ? "-" : score, redactions, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), e.toString());
             repository.fail(job, e.toString(), maxAttempts);
         }
         return true;
+    }
+
+    /** Tone level and margin around a redacted stretch, so no edge of a digit survives. */
+    private static final int TONE_AMPLITUDE = 6000;
+    private static final int MARGIN_SAMPLES = 8 * 150;
+
+    /**
+     * Overwrites each redacted stretch of a channel (plus 150 ms either side) with a 1 kHz tone, writes the copy
+     * next to the recording and moves it into place; the original is kept as NAME.unredacted.wav only if
+     * configured. A crash midway leaves either the original or the redacted file, never half of one.
+     */
+    private void redactAudio(String callId, Path path, WavReader.Audio audio, List<List<Redactor.Span>> spans) throws Exception {
+        if (audio.channels().length != 2) {
+            log.warn("call={} event=audio_not_redacted reason=channels_{}", callId, audio.channels().length);
+            return;
+        }
+        short[][] ch = {audio.channels()[0].clone(), audio.channels()[1].clone()};
+        int rate = audio.sampleRateHz();
+        for (int c = 0; c < 2; c++) {
+            for (Redactor.Span sp : spans.get(c)) {
+                int from = (int) Math.max(0, sp.startMs() * rate / 1000 - MARGIN_SAMPLES);
+                int to = (int) Math.min(ch[c].length, sp.endMs() * rate / 1000 + MARGIN_SAMPLES);
+                for (int i = from; i < to; i++) ch[c][i] = (short) (TONE_AMPLITUDE * Math.sin(2 * Math.PI * 1000 * i / rate));
+            }
+        }
+        Path tmp = path.resolveSibling(path.getFileName() + ".redacting");
+        try (var w = new foresight.recording.wav.WavWriter(tmp, 2, rate)) {
+            w.appendStereo(ch[0], ch[1]);
+        }
+        if (keepUnredacted) {
+            String name = path.getFileName().toString();
+            Files.move(path, path.resolveSibling(name.replaceFirst("\\.wav$", "") + ".unredacted.wav"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        log.info("call={} event=audio_redacted spans={} kept_original={}", callId, spans.get(0).size() + spans.get(1).size(), keepUnredacted);
     }
 
     /** Groups words into segments, starting a new one at every pause longer than {@link #SEGMENT_GAP_MS}. */

@@ -1,0 +1,37 @@
+package foresight.recording.qa;
+
+import java.util.List;
+
+/**
+ * The QA rules of one version of the operator files ({@code qa-rules.yml}): categories of phrases to look for in
+ * each call's transcript, and whether to redact personal data. Immutable.
+ *
+ * @param categories what to look for
+ * @param redact     replace card numbers, phone numbers, e-mail addresses and spoken digit runs in the stored
+ *                   transcript and in the audio
+ */
+public record QaRules(List<Category> categories, boolean redact) {
+    public static final QaRules DEFAULT = new QaRules(List.of(), true);
+
+    public QaRules {
+        categories = List.copyOf(categories);
+    }
+
+    /**
+     * One category.
+     *
+     * @param name          e.g. {@code escalation}, {@code greeting}
+     * @param channel       {@code caller}, {@code agent} or {@code any}
+     * @param phrases       lower-case word sequences; a hit is the phrase's words in a row in the transcript
+     * @param withinSeconds only count hits this many seconds into the agent's part of the call (from the moment
+     *                      the agent answered); null = anywhere in the call
+     * @param required      the agent must say it: a missing required category counts against the score
+     * @param points        added to the call's score (starting at 100) per call for a hit (negative for bad
+     *                      things) or, for a required category, subtracted when it is missing
+     */
+    public record Category(String name, String channel, List<List<String>> phrases, Integer withinSeconds, boolean required, int points) {
+        public Category {
+            phrases = List.copyOf(phrases);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package foresight.recording.qa;
+
+import foresight.recording.transcribe.TimedWord;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+    /** Words 300 ms apart, each 250 ms long. */
+    static List<TimedWord> said(String text) {
+        List<TimedWord> out = new ArrayList<>();
+        long t = 1000;
+        for (String w : text.split(" ")) {
+            out.add(new TimedWord(w, t, t + 250));
+            t += 300;
+        }
+        return out;
+    }
+
+    static String text(List<TimedWord> words) { return String.join(" ", words.stream().map(TimedWord::word).toList()); }
+
+    @Test
+    void aSpokenSixteenDigitCardNumberBecomesOneCardTokenSpanningItsTime() {
+        var r = Redactor.redact(said("my card is four one one one one one one one one one one one one one one one thanks"));
+        assertThat(text(r.words())).isEqualTo("my card is [CARD] thanks");
+        assertThat(r.spans()).containsExactly(new Redactor.Span("[CARD]", 1000 + 3 * 300, 1000 + 18 * 300 + 250));
+    }
+
+    @Test
+    void aCardNumberAlsoTakesAMisheardLastDigitSaidInTheSameBreath() {
+        // Vosk heard "...four five big" for "...four five six".
+        var r = Redactor.redact(said("my card number is five one two three four five six seven eight nine one two three four five big"));
+        assertThat(text(r.words())).isEqualTo("my card number is [CARD]");
+    }
+
+    @Test
+    void phoneNumbersShortDigitRunsNumeralsAndEmailsAreLabelledByKind() {
+        assertThat(text(Redactor.redact(said("call me on five five five zero one zero zero please")).words())).isEqualTo("call me on [PHONE] please");
+        assertThat(text(Redactor.redact(said("the code is one two three four")).words())).isEqualTo("the code is [DIGITS]");
+        assertThat(text(Redactor.redact(said("order 4521 arrived")).words())).isEqualTo("order [DIGITS] arrived");
+        assertThat(text(Redactor.redact(said("write to john at example dot com today")).words())).isEqualTo("write to [EMAIL] today");
+        assertThat(text(Redactor.redact(said("or jane.doe@example.org")).words())).isEqualTo("or [EMAIL]");
+    }
+
+    @Test
+    void ordinarySpeechWithAFewNumbersIsLeftAlone() {
+        String s = "i have two cards and one of them was stolen at three";
+        assertThat(text(Redactor.redact(said(s)).words())).isEqualTo(s);
+        assertThat(Redactor.redact(said(s)).spans()).isEmpty();
+    }
+}
