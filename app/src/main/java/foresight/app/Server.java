@@ -66,6 +66,7 @@ public final class Server implements AutoCloseable {
     private CallReasonPredictor predictorRef;
     private HttpApi http;
     private String adminToken;
+    private String qaToken;
 
     public Server(ForesightConfig config) { this.config = config; }
 
@@ -86,6 +87,11 @@ public final class Server implements AutoCloseable {
             Path tokenFile = Path.of(config.database().embeddedDataDir()).resolveSibling("admin-token");
             Files.createDirectories(tokenFile.toAbsolutePath().getParent());
             Files.writeString(tokenFile, adminToken + "\n");
+        }
+        if (config.demo().seed()) {
+            // A demo QA reviewer for the QA pages (recordings are served to the qa and supervisor roles, not admin).
+            qaToken = DemoData.ensureUser(users, "reviewer", "qa");
+            if (qaToken != null) Files.writeString(Path.of(config.database().embeddedDataDir()).resolveSibling("qa-token"), qaToken + "\n");
         }
 
         flows = new FlowRegistry(Path.of(config.operator().dir())).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
@@ -117,8 +123,9 @@ public final class Server implements AutoCloseable {
         sip.start();
         toClose.add(sip);
 
+        TranscriptionWorker worker = null;
         if (config.transcription().enabled()) {
-            var worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
+            worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
                     .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
                     Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(),
                     () -> flows.current().qa(), config.recording().keepUnredacted()).start();
@@ -135,11 +142,17 @@ public final class Server implements AutoCloseable {
         Gauge.builder("foresight_asr_recognisers_free", asr, SpeechRecognizer::availableRecognisers).register(metrics);
         Gauge.builder("foresight_transcription_jobs_pending", transcripts, TranscriptRepository::queuedJobs).register(metrics);
         Gauge.builder("foresight_prompts_cached", prompts, Prompts::cached).register(metrics);
+        if (worker != null) {
+            FunctionCounter.builder("foresight_transcription_audio_seconds", worker, TranscriptionWorker::audioSeconds)
+                    .description("seconds of recorded calls transcribed; divided by the CPU seconds below: audio seconds per CPU second").register(metrics);
+            FunctionCounter.builder("foresight_transcription_cpu_seconds", worker, TranscriptionWorker::cpuSeconds)
+                    .description("CPU seconds spent transcribing (Vosk included)").register(metrics);
+        }
         FunctionCounter.builder("foresight_sip_dropped_scanner", guard, FloodGuard::droppedScanner).description("requests dropped: scanner user agent").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
-        http = new HttpApi(calls, users, metrics, this::health, () -> training.trainNow()).start(config.http().host(), config.http().port());
+        http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;
@@ -182,6 +195,9 @@ public final class Server implements AutoCloseable {
 
     /** The admin API token if it was created by this start (first run), else null. */
     public String newAdminToken() { return adminToken; }
+
+    /** The demo QA reviewer's token if this start created it (also saved as data/qa-token), else null. */
+    public String newQaToken() { return qaToken; }
 
     public Database database() { return db; }
 

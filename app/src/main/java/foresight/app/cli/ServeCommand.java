@@ -41,6 +41,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .append("/health   /metrics   /api/calls?q=refund\n");
         String token = server.newAdminToken();
         out.append(" Admin API token:   ").append(token != null ? token : "(in " + java.nio.file.Path.of(c.database().embeddedDataDir()).resolveSibling("admin-token") + ")").append('\n');
+        String qa = server.newQaToken();
+        out.append(" QA pages:          http://").append("0.0.0.0".equals(c.http().host()) ? host : c.http().host()).append(':').append(server.httpPort())
+                .append("/qa   reviewer token: ").append(qa != null ? qa : "(in " + java.nio.file.Path.of(c.database().embeddedDataDir()).resolveSibling("qa-token") + ")").append('\n');
         out.append("\n Demo callers (set your softphone's user/display number to one of these):\n");
         for (var d : DemoData.CALLERS) out.append(String.format("   %-11s %-22s %s%n", d.phone(), d.who(), d.expect()));
         out.append("\n Demo agents (register a softphone to ").append(host).append(':').append(c.sip().port()).append(", realm ").append(c.sip().realm()).append("):\n");

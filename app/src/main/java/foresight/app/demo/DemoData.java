@@ -49,12 +49,15 @@ public final class DemoData {
     }
 
     /** Creates the admin API user with a fresh token when none exists; returns the token, or null. */
-    public static String ensureAdmin(UserRepository users) {
-        if (users.exists("admin")) return null;
+    public static String ensureAdmin(UserRepository users) { return ensureUser(users, "admin", "admin"); }
+
+    /** Creates {@code username} with {@code role} and a fresh random token unless it exists; returns the token or null. */
+    public static String ensureUser(UserRepository users, String username, String role) {
+        if (users.exists(username)) return null;
         byte[] b = new byte[24];
         new java.security.SecureRandom().nextBytes(b);
         String token = java.util.HexFormat.of().formatHex(b);
-        users.upsert("admin", "admin", token);
+        users.upsert(username, role, token);
         return token;
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import foresight.db.audit.User;
 import foresight.db.audit.UserRepository;
+import foresight.db.call.CallFilter;
 import foresight.db.call.CallRepository;
+import foresight.db.transcript.TranscriptRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -26,13 +28,18 @@ public final class HttpApi implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final CallRepository calls;
+    private final TranscriptRepository transcripts;
+    private final QaPages qa;
     private final UserRepository users;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
     private final Supplier<Object> retrain;
     private Javalin app;
 
-    public HttpApi(CallRepository calls, UserRepository users, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
+    public HttpApi(CallRepository calls, TranscriptRepository transcripts, UserRepository users, PrometheusMeterRegistry metrics,
+                   Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
+        this.transcripts = transcripts;
+        this.qa = new QaPages(calls, transcripts, users);
         this.retrain = retrain;
         this.calls = calls;
         this.users = users;
@@ -48,6 +55,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls", this::searchCalls);
             cfg.routes.get("/api/calls/{id}", this::getCall);
             cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
+            cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
+            qa.register(cfg.routes);
+            cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
         }).start(host, port);
         return this;
     }
@@ -69,17 +79,44 @@ public final class HttpApi implements AutoCloseable {
         if (user.isEmpty()) return;
         String q = ctx.queryParam("q");
         int limit;
+        CallFilter filter;
         try {
-            limit = Math.min(200, Math.max(1, Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"))));
-        } catch (NumberFormatException e) {
+            limit = Math.min(200, Math.max(1, intParam(ctx, "limit", 50)));
+            filter = new CallFilter(instantParam(ctx, "from"), instantParam(ctx, "to"), blank(ctx.queryParam("queue")), blank(ctx.queryParam("agent")),
+                    blank(ctx.queryParam("reason")), blank(ctx.queryParam("category")), intParam(ctx, "minDuration", null),
+                    intParam(ctx, "maxDuration", null), intParam(ctx, "minScore", null), intParam(ctx, "maxScore", null));
+        } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            write(ctx, Map.of("error", "limit must be a whole number, was '" + ctx.queryParam("limit") + "'"));
+            write(ctx, Map.of("error", e.getMessage()));
             return;
         }
-        users.audit(user.get().username(), "search_calls", q == null ? "" : q);
-        write(ctx, Map.of("calls", calls.search(q, limit)));
+        users.audit(user.get().username(), "search_calls", (q == null ? "" : q) + (filter.equals(CallFilter.NONE) ? "" : " " + filter));
+        write(ctx, Map.of("calls", calls.search(q, filter, limit)));
     }
 
+    private static String blank(String s) { return s == null || s.isBlank() ? null : s; }
+
+    private static Integer intParam(Context ctx, String name, Integer dflt) {
+        String v = blank(ctx.queryParam(name));
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+        }
+    }
+
+    private static java.time.Instant instantParam(Context ctx, String name) {
+        String v = blank(ctx.queryParam(name));
+        if (v == null) return null;
+        try {
+            return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be a date (2026-11-25) or an ISO-8601 instant (2026-11-25T10:00:00Z), was '" + v + "'");
+        }
+    }
+
+    /** One call with its timeline, its dialogue (segments by channel, with times) and its QA hits. */
     private void getCall(Context ctx) throws Exception {
         Optional<User> user = authorise(ctx, CALL_READERS);
         if (user.isEmpty()) return;
@@ -91,7 +128,12 @@ public final class HttpApi implements AutoCloseable {
             write(ctx, Map.of("error", "no call " + id));
             return;
         }
-        write(ctx, Map.of("call", call.get(), "events", calls.eventTypes(id)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("call", call.get());
+        body.put("events", calls.eventTypes(id));
+        body.put("transcript", transcripts.segments(id));
+        body.put("qaHits", transcripts.qaHits(id));
+        write(ctx, body);
     }
 
     private void retrainPredictor(Context ctx) throws Exception {
@@ -102,6 +144,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */
+    private Optional<User> bearerUser(Context ctx) {
+        String h = ctx.header("Authorization");
+        return users.byToken(h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null);
+    }
+
     private Optional<User> authorise(Context ctx, Set<String> roles) throws Exception {
         String h = ctx.header("Authorization");
         String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;

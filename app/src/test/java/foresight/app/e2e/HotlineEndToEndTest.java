@@ -49,6 +49,7 @@ class HotlineEndToEndTest {
     static CallRepository calls;
     static TranscriptRepository transcripts;
     static HttpClient http = HttpClient.newHttpClient();
+    static String qaCallId; // the call the QA test made, reviewed in the browser afterwards
 
     @BeforeAll
     static void start() throws Exception {
@@ -304,6 +305,7 @@ class HotlineEndToEndTest {
             line.call.hangUp("caller done");
         }
         CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
+        qaCallId = c.id();
         var hits = await("transcribed and checked").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> transcripts.qaHits(c.id()), h -> transcripts.fullText(c.id()).isPresent());
         Long agentJoined = transcripts.agentJoinedMs(c.id());
@@ -323,6 +325,25 @@ class HotlineEndToEndTest {
         var found = calls.search("cancel", 10).stream().filter(x -> x.id().equals(c.id())).findFirst();
         assertThat(found).as("search for 'cancel' finds the call").isPresent();
         assertThat(found.get().snippet()).contains("<<cancel");
+
+        // QA reviewers filter by what the rules found and by score, through the API.
+        String token = server.newAdminToken();
+        java.util.function.Function<String, HttpResponse<String>> get = path -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(get.apply("/api/calls?q=cancel&category=escalation&maxScore=80&queue=refunds").body()).contains(c.id());
+        assertThat(get.apply("/api/calls?category=escalation&minScore=81").body()).doesNotContain(c.id());
+        assertThat(get.apply("/api/calls?category=forbidden").body()).doesNotContain(c.id());
+        var detail = get.apply("/api/calls/" + c.id()).body();
+        assertThat(detail).contains("\"qaHits\"").contains("\"category\":\"escalation\"").contains("\"transcript\"").contains("\"qaScore\":80");
+        var bad = get.apply("/api/calls?from=yesterday");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("from must be a date");
     }
 
     @Test
@@ -350,5 +371,69 @@ class HotlineEndToEndTest {
         assertThat(digitWords).as("digit words heard in the redacted audio: " + words.stream().map(w -> w.word()).toList()).isLessThanOrEqualTo(1);
         assertThat(foresight.recording.qa.Redactor.redact(words).spans()).as("no run of digits survives in the audio").isEmpty();
         assertThat(Files.exists(Path.of(c.recordingPath().replace(".wav", ".unredacted.wav")))).as("original not kept by default").isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void qaReviewerSearchesListensJumpsToALineAndScoresInTheBrowserAndOthersGetNoRecording() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(qaCallId != null, "needs the QA call of the previous test");
+        var users = new foresight.db.audit.UserRepository(server.database().dsl());
+        users.upsert("qa-tester", "qa", "qa-secret-token");
+        users.upsert("agent-dana", "agent", "agent-secret-token");
+        String base = "http://127.0.0.1:" + server.httpPort();
+
+        var service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        var options = new org.openqa.selenium.chrome.ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required", "--mute-audio");
+        var browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+        try {
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+            browser.get(base + "/qa/login");
+            browser.findElement(org.openqa.selenium.By.name("token")).sendKeys("qa-secret-token");
+            browser.findElement(org.openqa.selenium.By.id("login-button")).click();
+            wait.until(d -> d.getCurrentUrl().endsWith("/qa"));
+
+            browser.findElement(org.openqa.selenium.By.name("q")).sendKeys("cancel");
+            browser.findElement(org.openqa.selenium.By.name("category")).sendKeys("escalation");
+            browser.findElement(org.openqa.selenium.By.id("go")).click();
+            var link = wait.until(d -> d.findElement(org.openqa.selenium.By.cssSelector("a[href='/qa/calls/" + qaCallId + "']")));
+            assertThat(browser.findElement(org.openqa.selenium.By.id("results")).getText()).as("the snippet shows the match").contains("cancel");
+            link.click();
+
+            var js = (org.openqa.selenium.JavascriptExecutor) browser;
+            wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').readyState")).intValue() >= 1);
+            var callerLine = browser.findElements(org.openqa.selenium.By.cssSelector("#transcript .line.caller")).stream()
+                    .filter(e -> e.getText().contains("cancel")).findFirst().orElseThrow(() -> new AssertionError("no caller line with 'cancel'"));
+            double lineStart = Long.parseLong(callerLine.getAttribute("data-start")) / 1000.0;
+            assertThat(lineStart).isGreaterThan(2.0);
+            assertThat(((Number) js.executeScript("return document.getElementById('player').currentTime")).doubleValue()).isLessThan(1.0);
+            callerLine.click();
+            wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').currentTime")).doubleValue() >= lineStart - 0.1);
+            wait.until(d -> callerLine.getAttribute("class").contains("playing"));
+            assertThat(browser.findElement(org.openqa.selenium.By.id("hits")).getText()).contains("escalation").contains("greeting");
+
+            browser.findElement(org.openqa.selenium.By.name("score")).sendKeys("85");
+            browser.findElement(org.openqa.selenium.By.name("comment")).sendKeys("handled the cancellation calmly");
+            browser.findElement(org.openqa.selenium.By.id("save")).click();
+            wait.until(d -> d.findElement(org.openqa.selenium.By.id("reviews")).getText().contains("85 by qa-tester"));
+        } finally {
+            browser.quit();
+        }
+        assertThat(transcripts.reviews(qaCallId)).extracting(r -> r.reviewer() + ":" + r.score()).contains("qa-tester:85");
+        assertThat(users.auditCount("listen")).as("listening was audited").isPositive();
+        assertThat(users.auditCount("score")).isPositive();
+
+        // Someone without the QA or supervisor role gets no recording, and the refusal is audited.
+        int deniedBefore = users.auditCount("denied");
+        var refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/calls/" + qaCallId + "/recording"))
+                .header("Authorization", "Bearer agent-secret-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(users.auditCount("denied")).isEqualTo(deniedBefore + 1);
+        var allowed = http.send(HttpRequest.newBuilder(URI.create(base + "/api/calls/" + qaCallId + "/recording"))
+                .header("Authorization", "Bearer qa-secret-token").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Content-Type").orElse("")).startsWith("audio/wav");
+        assertThat(new String(allowed.body(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RIFF");
     }
 }

@@ -1,6 +1,7 @@
 package foresight.db.call;
 
 import foresight.db.JsonText;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
@@ -15,6 +16,7 @@ import java.util.Optional;
 
 import static foresight.db.schema.Tables.AGENTS;
 import static foresight.db.schema.Tables.CALLS;
+import static foresight.db.schema.Tables.QA_HITS;
 import static foresight.db.schema.Tables.CALL_EVENTS;
 import static foresight.db.schema.Tables.TRANSCRIPTS;
 
@@ -125,6 +127,12 @@ public final class CallRepository {
                 .orderBy(CALL_EVENTS.ID).fetch(CALL_EVENTS.TYPE);
     }
 
+    /** The call's journey in order. */
+    public List<CallEvent> events(String callId) {
+        return dsl.select(CALL_EVENTS.TYPE, CALL_EVENTS.AT, CALL_EVENTS.DETAIL).from(CALL_EVENTS).where(CALL_EVENTS.CALL_ID.eq(callId))
+                .orderBy(CALL_EVENTS.ID).fetch(r -> new CallEvent(r.value1(), r.value2().toInstant(), r.value3() == null ? "{}" : r.value3().data()));
+    }
+
     public Optional<CallSummary> find(String id) {
         return baseQuery(DSL.inline((String) null)).where(CALLS.ID.eq(id)).fetchOptional(CallRepository::summary);
     }
@@ -133,15 +141,35 @@ public final class CallRepository {
      * Newest calls first. With a non-blank {@code query}, only calls whose transcript matches it
      * (PostgreSQL full-text search, English stemming), each with a highlighted snippet.
      */
-    public List<CallSummary> search(String query, int limit) {
+    public List<CallSummary> search(String query, int limit) { return search(query, CallFilter.NONE, limit); }
+
+    /**
+     * Newest first. With a query: PostgreSQL full-text search over the transcripts ({@code websearch_to_tsquery}:
+     * words, "phrases", -not), each hit with a {@code ts_headline} snippet marking matches as {@code <<word>>}.
+     */
+    public List<CallSummary> search(String query, CallFilter f, int limit) {
+        Condition where = DSL.trueCondition();
+        if (f.from() != null) where = where.and(CALLS.STARTED_AT.ge(odt(f.from())));
+        if (f.to() != null) where = where.and(CALLS.STARTED_AT.lt(odt(f.to())));
+        if (f.queue() != null) where = where.and(CALLS.QUEUE.eq(f.queue()));
+        if (f.agent() != null) where = where.and(AGENTS.USERNAME.eq(f.agent()));
+        if (f.reason() != null) where = where.and(CALLS.PREDICTED_REASON.eq(f.reason()).or(CALLS.CONFIRMED_REASON.eq(f.reason())));
+        if (f.category() != null) {
+            where = where.and(DSL.exists(DSL.selectOne().from(QA_HITS).where(QA_HITS.CALL_ID.eq(CALLS.ID)).and(QA_HITS.CATEGORY.eq(f.category()))));
+        }
+        var seconds = DSL.field("extract(epoch from ({0} - {1}))", Double.class, CALLS.ENDED_AT, CALLS.STARTED_AT);
+        if (f.minDurationSeconds() != null) where = where.and(seconds.ge(f.minDurationSeconds().doubleValue()));
+        if (f.maxDurationSeconds() != null) where = where.and(seconds.le(f.maxDurationSeconds().doubleValue()));
+        if (f.minScore() != null) where = where.and(CALLS.QA_SCORE.ge(f.minScore()));
+        if (f.maxScore() != null) where = where.and(CALLS.QA_SCORE.le(f.maxScore()));
         if (query == null || query.isBlank()) {
-            return baseQuery(DSL.inline((String) null)).orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
+            return baseQuery(DSL.inline((String) null)).where(where).orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
         }
         var tsQuery = DSL.field("websearch_to_tsquery('english', {0})", Object.class, DSL.val(query));
         var snippet = DSL.field("ts_headline('english', {0}, {1}, 'StartSel=<<,StopSel=>>,MaxWords=20,MinWords=5')",
                 String.class, TRANSCRIPTS.FULL_TEXT, tsQuery);
         return baseQuery(snippet)
-                .where(DSL.condition("{0} @@ {1}", DSL.field(DSL.name("transcripts", "search")), tsQuery))
+                .where(DSL.condition("{0} @@ {1}", DSL.field(DSL.name("transcripts", "search")), tsQuery)).and(where)
                 .orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
     }
 
@@ -157,7 +185,7 @@ public final class CallRepository {
                 r.get(CALLS.PREDICTION_CONFIDENCE), r.get(CALLS.CONFIRMED), r.get(CALLS.CONFIRMED_REASON), r.get(CALLS.CALLER_SAID),
                 r.get(CALLS.QUEUE), r.get(AGENTS.USERNAME), r.get(CALLS.STATUS), r.get(CALLS.RECORDING_PATH),
                 r.get("snippet", String.class), r.get(CALLS.RTP_RECEIVED), r.get(CALLS.RTP_LOST), r.get(CALLS.JITTER_MS), r.get(CALLS.MOS),
-                r.get(CALLS.PEER_LOST), r.get(CALLS.PEER_JITTER_MS), r.get(CALLS.RTT_MS));
+                r.get(CALLS.PEER_LOST), r.get(CALLS.PEER_JITTER_MS), r.get(CALLS.RTT_MS), r.get(CALLS.QA_SCORE), r.get(CALLS.REDACTIONS));
     }
 
     private static String truncate(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }

@@ -11,4 +11,4 @@ public record CallSummary(String id, String caller, Long customerId, Instant sta
                           Boolean confirmed, String confirmedReason, String callerSaid, String queue, String agent,
                           String status, String recordingPath, String snippet,
                           Long rtpReceived, Long rtpLost, Double jitterMs, Double mos,
-                          Long peerLost, Double peerJitterMs, Double rttMs) {}
+                          Long peerLost, Double peerJitterMs, Double rttMs, Integer qaScore, Integer redactions) {}

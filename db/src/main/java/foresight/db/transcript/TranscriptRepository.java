@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import static foresight.db.schema.Tables.CALLS;
 import static foresight.db.schema.Tables.QA_HITS;
+import static foresight.db.schema.Tables.QA_REVIEWS;
 import static foresight.db.schema.Tables.RECORDINGS;
 import static foresight.db.schema.Tables.TRANSCRIPTION_JOBS;
 import static foresight.db.schema.Tables.TRANSCRIPTS;
@@ -103,6 +104,17 @@ public final class TranscriptRepository {
     public List<QaHitRow> qaHits(String callId) {
         return dsl.selectFrom(QA_HITS).where(QA_HITS.CALL_ID.eq(callId)).orderBy(QA_HITS.START_MS)
                 .fetch(r -> new QaHitRow(r.getCategory(), r.getChannel(), r.getPhrase(), r.getStartMs(), r.getEndMs()));
+    }
+
+    public void review(String callId, String reviewer, int score, String comment) {
+        dsl.insertInto(QA_REVIEWS).set(QA_REVIEWS.CALL_ID, callId).set(QA_REVIEWS.REVIEWER, reviewer).set(QA_REVIEWS.SCORE, score)
+                .set(QA_REVIEWS.COMMENT, comment == null || comment.isBlank() ? null : comment.length() > 2000 ? comment.substring(0, 2000) : comment)
+                .execute();
+    }
+
+    public List<QaReview> reviews(String callId) {
+        return dsl.selectFrom(QA_REVIEWS).where(QA_REVIEWS.CALL_ID.eq(callId)).orderBy(QA_REVIEWS.AT)
+                .fetch(r -> new QaReview(r.getReviewer(), r.getScore(), r.getComment(), r.getAt().toInstant()));
     }
 
     /** The call's QA score, or null if none was computed. */

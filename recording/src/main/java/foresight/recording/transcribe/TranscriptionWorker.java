@@ -38,6 +38,15 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final Supplier<QaRules> rules;
     private final boolean keepUnredacted;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicLong audioMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Seconds of recorded audio (both channels' duration, counted once) transcribed so far. */
+    public double audioSeconds() { return audioMillis.get() / 1000.0; }
+
+    /** CPU seconds the transcriptions took (this worker's thread, Vosk included). */
+    public double cpuSeconds() { return cpuNanos.get() / 1e9; }
     private Thread thread;
 
     /** Without QA rules or redaction. */
@@ -61,7 +70,8 @@ public final class TranscriptionWorker implements AutoCloseable {
     }
 
     public TranscriptionWorker start() {
-        thread = Thread.ofVirtual().name("transcription-worker").start(this::run);
+        // A platform thread, so the CPU time Vosk spends on it can be measured (virtual threads report none).
+        thread = Thread.ofPlatform().name("transcription-worker").daemon().start(this::run);
         return this;
     }
 
@@ -90,6 +100,7 @@ public final class TranscriptionWorker implements AutoCloseable {
         if (claimed.isEmpty()) return false;
         TranscriptionJob job = claimed.get();
         long t0 = System.nanoTime();
+        long cpu0 = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
         try {
             Path path = Path.of(job.recordingPath());
             var audio = WavReader.read(path);
@@ -124,6 +135,8 @@ public final class TranscriptionWorker implements AutoCloseable {
                 missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
             }
             repository.complete(job, segments, hits, score, missing, redactions);
+            audioMillis.addAndGet(audio.channels()[0].length * 1000L / audio.sampleRateHz());
+            if (cpu0 >= 0 && THREADS.getCurrentThreadCpuTime() >= 0) cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
             log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} ms={}", job.callId(), segments.size(), hits.size(),
                     score == null ? "-" : score, redactions, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
