@@ -152,7 +152,8 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
-        http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).start(config.http().host(), config.http().port());
+        http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
+                .start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;

@@ -36,6 +36,19 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<Object> retrain;
     private Javalin app;
 
+    /** Pauses or resumes a live call's recording; false if the call is not live on this node. */
+    public interface RecordingControl {
+        boolean pause(String callId, boolean pause, String by);
+    }
+
+    private RecordingControl recordingControl = (id, pause, by) -> false;
+
+    /** Where pause/resume requests go (the flow runner). */
+    public HttpApi recordingControl(RecordingControl control) {
+        this.recordingControl = control;
+        return this;
+    }
+
     public HttpApi(CallRepository calls, TranscriptRepository transcripts, UserRepository users, PrometheusMeterRegistry metrics,
                    Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
         this.transcripts = transcripts;
@@ -56,6 +69,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls/{id}", this::getCall);
             cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
             cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
+            cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
+            cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
             qa.register(cfg.routes);
             cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
         }).start(host, port);
@@ -144,6 +159,20 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */
+    /** Card capture: an agent (or supervisor) pauses the recording while the caller reads out card details. */
+    private void pauseRecording(Context ctx, boolean pause) throws Exception {
+        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor", "agent"));
+        if (user.isEmpty()) return;
+        String id = ctx.pathParam("id");
+        users.audit(user.get().username(), pause ? "recording_pause" : "recording_resume", id);
+        if (!recordingControl.pause(id, pause, user.get().username())) {
+            ctx.status(HttpStatus.NOT_FOUND);
+            write(ctx, Map.of("error", "no live call " + id + " on this node"));
+            return;
+        }
+        write(ctx, Map.of("call", id, "recording", pause ? "paused" : "recording"));
+    }
+
     private Optional<User> bearerUser(Context ctx) {
         String h = ctx.header("Authorization");
         return users.byToken(h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null);
@@ -161,7 +190,7 @@ public final class HttpApi implements AutoCloseable {
         if (!roles.contains(user.get().role())) {
             users.audit(user.get().username(), "denied", ctx.path());
             ctx.status(HttpStatus.FORBIDDEN);
-            write(ctx, Map.of("error", "role " + user.get().role() + " may not read calls"));
+            write(ctx, Map.of("error", "role " + user.get().role() + " may not do this (" + ctx.method() + " " + ctx.path() + ")"));
             return Optional.empty();
         }
         return user;

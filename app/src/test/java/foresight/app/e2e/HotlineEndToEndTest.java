@@ -436,4 +436,55 @@ class HotlineEndToEndTest {
         assertThat(allowed.headers().firstValue("Content-Type").orElse("")).startsWith("audio/wav");
         assertThat(new String(allowed.body(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RIFF");
     }
+
+    @Test
+    @Order(12)
+    void anAgentPausesTheRecordingForCardCaptureAndTheFileKeepsSilenceAndMarkersInstead() throws Exception {
+        var users = new foresight.db.audit.UserRepository(server.database().dsl());
+        users.upsert("agent-dana", "agent", "agent-secret-token");
+        users.upsert("qa-tester", "qa", "qa-secret-token");
+        String base = "http://127.0.0.1:" + server.httpPort();
+        java.util.function.BiFunction<String, String, Integer> post = (path, token) -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Instant since = Instant.now().minusSeconds(1);
+        String id;
+        try (var line = phone.dial(HOTLINE, "+15550100")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("yes", work.resolve("voices")));
+            id = awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent answered").id();
+            line.voicedFramesDuring(Duration.ofSeconds(5)); // the agent's greeting
+            assertThat(post.apply("/api/calls/" + id + "/recording/pause", "qa-secret-token")).as("QA may not pause").isEqualTo(403);
+            assertThat(post.apply("/api/calls/" + id + "/recording/pause", "agent-secret-token")).isEqualTo(200);
+            line.say(Voices.pcm8k("four one one one, one one one one, one one one one, one one one one", work.resolve("voices")));
+            assertThat(post.apply("/api/calls/" + id + "/recording/resume", "agent-secret-token")).isEqualTo(200);
+            line.say(Voices.pcm8k("Thank you, that is all.", work.resolve("voices")));
+            line.voicedFramesDuring(Duration.ofSeconds(1));
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
+        assertThat(post.apply("/api/calls/" + id + "/recording/pause", "agent-secret-token")).as("the call is over").isEqualTo(404);
+        await("transcribed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> transcripts.fullText(c.id()).isPresent());
+        var events = calls.events(c.id());
+        long pausedAt = markerMs(events, "recording_paused"), resumedAt = markerMs(events, "recording_resumed");
+        assertThat(resumedAt - pausedAt).as("paused while the card number was read").isGreaterThan(3000);
+        short[] callerChannel = WavReader.read(Path.of(c.recordingPath())).channels()[0];
+        int from = (int) (pausedAt * 8), to = (int) Math.min(callerChannel.length, resumedAt * 8);
+        assertThat(Voices.rms(callerChannel, from, to)).as("silence where the recording was paused").isZero();
+        assertThat(Voices.rms(callerChannel, to, callerChannel.length)).as("sound again after resume").isGreaterThan(100);
+        assertThat(transcripts.fullText(c.id()).orElseThrow()).as("the digits were never recorded, so never transcribed")
+                .doesNotContain("[CARD]").doesNotContain("[DIGITS]").doesNotContainPattern("\\bone one\\b");
+    }
+
+    static long markerMs(List<foresight.db.call.CallEvent> events, String type) {
+        var e = events.stream().filter(x -> x.type().equals(type)).findFirst().orElseThrow(() -> new AssertionError("no " + type + " in " + events));
+        var m = java.util.regex.Pattern.compile("\"at_ms\"\\s*:\\s*(\\d+)").matcher(e.detail());
+        assertThat(m.find()).as("marker position in " + e.detail()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
 }

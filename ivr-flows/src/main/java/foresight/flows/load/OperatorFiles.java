@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * reason names. All problems are reported together as {@code file:line: message}.
  */
 public final class OperatorFiles {
-    static final Set<String> STEP_TYPES = Set.of("say", "predict_issue", "confirm", "ask", "menu", "set", "switch", "queue", "hangup");
+    static final Set<String> STEP_TYPES = Set.of("say", "predict_issue", "confirm", "ask", "menu", "set", "switch", "queue", "hangup", "record");
     private static final Map<String, Set<String>> STEP_FIELDS = Map.of(
             "say", Set.of("say", "next"),
             "predict_issue", Set.of("predict_issue", "min_confidence", "found", "none"),
@@ -58,7 +58,8 @@ public final class OperatorFiles {
             "set", Set.of("set", "next"),
             "switch", Set.of("switch", "cases", "default"),
             "queue", Set.of("queue", "next"),
-            "hangup", Set.of("hangup"));
+            "hangup", Set.of("hangup"),
+            "record", Set.of("record", "next"));
 
     private OperatorFiles() {}
 
@@ -247,6 +248,13 @@ public final class OperatorFiles {
                 yield new Step.Queue(id, line, q, link.apply("next", true));
             }
             case "hangup" -> new Step.Hangup(id, line);
+            case "record" -> {
+                String what2 = y.string(m, "record", n, what, true);
+                if (what2 != null && !what2.equals("pause") && !what2.equals("resume")) {
+                    y.error(m.get("record"), what + ": 'record' is pause or resume, not '" + what2 + "'");
+                }
+                yield new Step.Record(id, line, "pause".equals(what2), link.apply("next", true));
+            }
             default -> throw new IllegalStateException("unhandled step type " + type);
         };
     }

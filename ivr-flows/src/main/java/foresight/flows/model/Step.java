@@ -39,4 +39,7 @@ public sealed interface Step {
 
     /** Ends the call. */
     record Hangup(String id, int line) implements Step {}
+
+    /** Pauses ({@code record: pause}) or resumes ({@code record: resume}) the call's recording, e.g. around card capture. */
+    record Record(String id, int line, boolean pause, String next) implements Step {}
 }

@@ -97,6 +97,7 @@ public final class FlowRunner implements IncomingCallListener {
             disposition = "error";
             log.error("call={} event=flow_failed flow={} version={}", call.id(), flow.name(), set.version(), e);
         } finally {
+            recordings.remove(call.id());
             if (!call.isEnded()) call.hangUp(disposition);
             try {
                 var rx = call.callerReception();
@@ -134,18 +135,59 @@ public final class FlowRunner implements IncomingCallListener {
             s.transcripts().recordingOpened(call.id(), path.toString(), 2, 8000);
             s.calls().recordingPath(call.id(), path.toString());
             var recorder = new CallRecorder(call.id(), path, durationMs -> s.transcripts().recordingClosed(call.id(), durationMs));
-            call.tap(new MediaTap() {
-                @Override
-                public void onFrame(short[] fromCaller, short[] toCaller) { recorder.offer(fromCaller, toCaller); }
-
-                @Override
-                public void onClose() { recorder.close(); }
-            });
+            var tap = new RecordingTap(recorder);
+            recordings.put(call.id(), tap);
+            call.tap(tap);
         } catch (Exception e) {
             // A call is never refused because its recording failed; the gap is logged and on the timeline.
             log.error("call={} event=recording_failed path={}", call.id(), path, e);
             event(call, "recording_failed", Map.of("error", e.toString()));
         }
+    }
+
+    /**
+     * What the recorder hears: both sides, or silence on both while paused (card capture), so the file keeps the
+     * call's timeline. The pacer writes frames; pause/resume come from the flow or the API.
+     */
+    private final class RecordingTap implements MediaTap {
+        private final CallRecorder recorder;
+        private volatile boolean paused;
+        private volatile long frames; // written by the pacer only
+        private final short[] silence = new short[160];
+
+        RecordingTap(CallRecorder recorder) { this.recorder = recorder; }
+
+        @Override
+        public void onFrame(short[] fromCaller, short[] toCaller) {
+            if (paused) recorder.offer(silence, silence);
+            else recorder.offer(fromCaller, toCaller);
+            frames = frames + 1;
+        }
+
+        @Override
+        public void onClose() { recorder.close(); }
+
+        long positionMs() { return frames * 20; }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, RecordingTap> recordings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Pauses or resumes the recording of a live call (flow node {@code record}, or the API for an agent taking card
+     * details). Leaves silence and a marker with the position in the recording. False if the call is not live here.
+     */
+    public boolean pauseRecording(String callId, boolean pause, String by) {
+        RecordingTap tap = recordings.get(callId);
+        if (tap == null) return false;
+        if (tap.paused == pause) return true;
+        tap.paused = pause;
+        log.info("call={} event=recording_{} at_ms={} by={}", callId, pause ? "paused" : "resumed", tap.positionMs(), by);
+        try {
+            s.calls().event(callId, pause ? "recording_paused" : "recording_resumed", Map.of("at_ms", tap.positionMs(), "by", by));
+        } catch (RuntimeException e) {
+            log.warn("call={} event=timeline_write_failed error={}", callId, e.toString());
+        }
+        return true;
     }
 
     /** Walks the nodes; returns the disposition. */
@@ -181,6 +223,10 @@ public final class FlowRunner implements IncomingCallListener {
                 case Step.Switch sw -> sw.cases().getOrDefault(String.valueOf(ctx.vars.get(sw.variable())), sw.otherwise());
                 case Step.Queue q -> throw new IllegalStateException("handled above");
                 case Step.Hangup h -> null;
+                case Step.Record r -> {
+                    pauseRecording(call.id(), r.pause(), "flow");
+                    yield r.next();
+                }
             };
         }
         return "flow_hangup";
