@@ -18,6 +18,7 @@ import foresight.flows.run.Prompts;
 import foresight.media.pacing.Pacer;
 import foresight.media.rtp.RtpEngine;
 import foresight.recording.RecordingStore;
+import foresight.recording.RecordingRetention;
 import foresight.recording.transcribe.TimedWord;
 import foresight.recording.transcribe.TranscriptionWorker;
 import foresight.recording.wav.WavWriter;
@@ -67,6 +68,7 @@ public final class Server implements AutoCloseable {
     private HttpApi http;
     private String adminToken;
     private String qaToken;
+    private RecordingRetention retention;
 
     public Server(ForesightConfig config) { this.config = config; }
 
@@ -123,6 +125,10 @@ public final class Server implements AutoCloseable {
         sip.start();
         toClose.add(sip);
 
+        if (config.recording().retentionDays() > 0) {
+            retention = new RecordingRetention(transcripts, config.recording().retentionDays(), clock).start();
+            toClose.add(retention);
+        }
         TranscriptionWorker worker = null;
         if (config.transcription().enabled()) {
             worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()

@@ -142,4 +142,21 @@ class OperatorFilesTest {
         replace(reasons, "utterances: utterances.csv", "utterances: missing.csv");
         assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining("utterances 'missing.csv': cannot read");
     }
+
+    @Test
+    void qaRulesLoadWithTheirCategoriesAndAnUnknownChannelIsReportedOnItsLine() throws Exception {
+        var qa = OperatorFiles.load(EXAMPLE).qa();
+        assertThat(qa.redact()).isTrue();
+        assertThat(qa.reviewSampleRate()).isEqualTo(0.2);
+        var greeting = qa.categories().stream().filter(c -> c.name().equals("greeting")).findFirst().orElseThrow();
+        assertThat(greeting.required()).isTrue();
+        assertThat(greeting.withinSeconds()).isEqualTo(30);
+        assertThat(greeting.phrases()).contains(java.util.List.of("thank", "you", "for", "calling"));
+        Path dir = copyExample();
+        Path rules = dir.resolve("qa-rules.yml");
+        replace(rules, "    channel: caller\n", "    channel: callers\n");
+        var lines = Files.readAllLines(rules);
+        int line = lines.indexOf("    channel: callers") + 1;
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining(rules + ":" + line + ": category 'escalation': channel 'callers' must be caller, agent or any");
+    }
 }

@@ -40,9 +40,9 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** Where call recordings are written. */
-    /** Where recordings go, and whether the original audio is kept beside its redacted copy. */
-    public record Recording(String dir, boolean keepUnredacted) {
-        public static final Recording DEFAULT = new Recording("data/recordings", false);
+    /** Where recordings go, whether the original audio is kept beside its redacted copy, and for how many days (0: forever). */
+    public record Recording(String dir, boolean keepUnredacted, int retentionDays) {
+        public static final Recording DEFAULT = new Recording("data/recordings", false, 0);
     }
 
     /** Post-call transcription workers. */

@@ -99,7 +99,8 @@ public final class HttpApi implements AutoCloseable {
             limit = Math.min(200, Math.max(1, intParam(ctx, "limit", 50)));
             filter = new CallFilter(instantParam(ctx, "from"), instantParam(ctx, "to"), blank(ctx.queryParam("queue")), blank(ctx.queryParam("agent")),
                     blank(ctx.queryParam("reason")), blank(ctx.queryParam("category")), intParam(ctx, "minDuration", null),
-                    intParam(ctx, "maxDuration", null), intParam(ctx, "minScore", null), intParam(ctx, "maxScore", null));
+                    intParam(ctx, "maxDuration", null), intParam(ctx, "minScore", null), intParam(ctx, "maxScore", null),
+                    "true".equalsIgnoreCase(ctx.queryParam("sampled")));
         } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             write(ctx, Map.of("error", e.getMessage()));

@@ -105,7 +105,8 @@ final class QaPages {
         if (u.isEmpty()) return;
         String q = ctx.queryParam("q");
         CallFilter f = new CallFilter(null, null, blank(ctx.queryParam("queue")), blank(ctx.queryParam("agent")), blank(ctx.queryParam("reason")),
-                blank(ctx.queryParam("category")), null, null, intOrNull(ctx.queryParam("minScore")), intOrNull(ctx.queryParam("maxScore")));
+                blank(ctx.queryParam("category")), null, null, intOrNull(ctx.queryParam("minScore")), intOrNull(ctx.queryParam("maxScore")),
+                "on".equals(ctx.queryParam("sampled")));
         users.audit(u.get().username(), "search_calls", (q == null ? "" : q) + (f.equals(CallFilter.NONE) ? "" : " " + f));
         var found = calls.search(q, f, 100);
         StringBuilder h = new StringBuilder();
@@ -113,6 +114,7 @@ final class QaPages {
                 .append(input("q", "Words", q)).append(input("category", "QA category", f.category())).append(input("queue", "Queue", f.queue()))
                 .append(input("agent", "Agent", f.agent())).append(input("reason", "Reason", f.reason()))
                 .append(input("minScore", "Score ≥", ctx.queryParam("minScore"))).append(input("maxScore", "Score ≤", ctx.queryParam("maxScore")))
+                .append("<label><input type='checkbox' name='sampled'").append(f.sampledOnly() ? " checked" : "").append("> Sampled for review</label>")
                 .append("<button id='go'>Search</button></form>");
         h.append("<p>").append(found.size()).append(found.size() == 1 ? " call" : " calls").append("</p>");
         h.append("<table id='results'><tr><th>Started</th><th>Caller</th><th>Queue</th><th>Agent</th><th>Reason</th><th>Score</th><th>Match</th></tr>");
@@ -146,7 +148,9 @@ final class QaPages {
                 .append(dt("Confirmed", c.confirmed() == null ? "—" : c.confirmed() ? "yes: " + c.confirmedReason() : "no" + (c.confirmedReason() == null ? "" : ", then " + c.confirmedReason())))
                 .append(dt("QA score", c.qaScore() == null ? "—" : String.valueOf(c.qaScore())))
                 .append(dt("Redacted", c.redactions() == null ? "—" : c.redactions() + " stretch(es)")).append("</dl>");
-        if (LISTENERS.contains(u.get().role()) && c.recordingPath() != null) {
+        if (c.recordingPath() != null && !Files.exists(Path.of(c.recordingPath()))) {
+            h.append("<p id='no-audio'>The audio was deleted after the retention period; the transcript and QA results stay.</p>");
+        } else if (LISTENERS.contains(u.get().role()) && c.recordingPath() != null) {
             h.append("<audio id='player' controls preload='auto' src='/qa/calls/").append(esc(id)).append("/audio'></audio>");
         } else {
             h.append("<p id='no-audio'>Recordings are for QA reviewers and supervisors.</p>");

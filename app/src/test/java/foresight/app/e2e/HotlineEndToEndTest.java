@@ -388,7 +388,9 @@ class HotlineEndToEndTest {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required", "--mute-audio");
         var browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
         try {
+            // Pages reload after a form is sent: an element found just before is stale, so look again.
             var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             browser.get(base + "/qa/login");
             browser.findElement(org.openqa.selenium.By.name("token")).sendKeys("qa-secret-token");
             browser.findElement(org.openqa.selenium.By.id("login-button")).click();
@@ -486,5 +488,25 @@ class HotlineEndToEndTest {
         var m = java.util.regex.Pattern.compile("\"at_ms\"\\s*:\\s*(\\d+)").matcher(e.detail());
         assertThat(m.find()).as("marker position in " + e.detail()).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    @Order(13)
+    void afterTheRetentionPeriodTheAudioIsDeletedButTheCallAndItsTranscriptStay() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(qaCallId != null, "needs the QA call");
+        CallSummary c = calls.find(qaCallId).orElseThrow();
+        Path wav = Path.of(c.recordingPath());
+        assertThat(wav).exists();
+        int deleted = new foresight.recording.RecordingRetention(transcripts, 30, java.time.Clock.systemUTC())
+                .runOnce(Instant.now().plus(Duration.ofDays(31)));
+        assertThat(deleted).isPositive();
+        assertThat(wav).doesNotExist();
+        assertThat(transcripts.fullText(qaCallId)).isPresent();
+        assertThat(transcripts.qaHits(qaCallId)).isNotEmpty();
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls/" + qaCallId + "/recording"))
+                .header("Authorization", "Bearer qa-secret-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(new foresight.recording.RecordingRetention(transcripts, 30, java.time.Clock.systemUTC())
+                .runOnce(Instant.now().plus(Duration.ofDays(31)))).as("nothing left to delete").isZero();
     }
 }

@@ -19,7 +19,7 @@ final class TestConfigs {
                 new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
                 new ForesightConfig.Speech(MODEL, recognisers),
                 new ForesightConfig.Operator(operatorDir, "hotline", reloadMillis),
-                new ForesightConfig.Recording(work.resolve("recordings").toString(), false),
+                new ForesightConfig.Recording(work.resolve("recordings").toString(), false, 0),
                 new ForesightConfig.Transcription(transcribe, 200, 3), d.demo(), d.prediction());
     }
 }

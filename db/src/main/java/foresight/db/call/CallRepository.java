@@ -162,6 +162,7 @@ public final class CallRepository {
         if (f.maxDurationSeconds() != null) where = where.and(seconds.le(f.maxDurationSeconds().doubleValue()));
         if (f.minScore() != null) where = where.and(CALLS.QA_SCORE.ge(f.minScore()));
         if (f.maxScore() != null) where = where.and(CALLS.QA_SCORE.le(f.maxScore()));
+        if (f.sampledOnly()) where = where.and(CALLS.SAMPLED_FOR_REVIEW.isTrue());
         if (query == null || query.isBlank()) {
             return baseQuery(DSL.inline((String) null)).where(where).orderBy(CALLS.STARTED_AT.desc()).limit(limit).fetch(CallRepository::summary);
         }

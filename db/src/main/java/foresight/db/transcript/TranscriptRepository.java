@@ -106,6 +106,21 @@ public final class TranscriptRepository {
                 .fetch(r -> new QaHitRow(r.getCategory(), r.getChannel(), r.getPhrase(), r.getStartMs(), r.getEndMs()));
     }
 
+    public void sampleForReview(String callId) {
+        dsl.update(CALLS).set(CALLS.SAMPLED_FOR_REVIEW, true).where(CALLS.ID.eq(callId)).execute();
+    }
+
+    /** Recordings of calls that ended before {@code before} whose audio is still there: call id and path. */
+    public List<String[]> expiredRecordings(java.time.Instant before, int limit) {
+        return dsl.select(RECORDINGS.CALL_ID, RECORDINGS.PATH).from(RECORDINGS).join(CALLS).on(CALLS.ID.eq(RECORDINGS.CALL_ID))
+                .where(CALLS.ENDED_AT.lt(odt(before))).and(RECORDINGS.AUDIO_DELETED_AT.isNull()).limit(limit)
+                .fetch(r -> new String[]{r.value1(), r.value2()});
+    }
+
+    public void audioDeleted(String callId) {
+        dsl.update(RECORDINGS).set(RECORDINGS.AUDIO_DELETED_AT, DSL.currentOffsetDateTime()).where(RECORDINGS.CALL_ID.eq(callId)).execute();
+    }
+
     public void review(String callId, String reviewer, int score, String comment) {
         dsl.insertInto(QA_REVIEWS).set(QA_REVIEWS.CALL_ID, callId).set(QA_REVIEWS.REVIEWER, reviewer).set(QA_REVIEWS.SCORE, score)
                 .set(QA_REVIEWS.COMMENT, comment == null || comment.isBlank() ? null : comment.length() > 2000 ? comment.substring(0, 2000) : comment)

@@ -365,7 +365,8 @@ public final class OperatorFiles {
     }
 
     private static QaRules parseQaRules(YamlView y, Node root) {
-        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact"));
+        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact", "review_sample_rate"));
+        double sampleRate = y.number(top, "review_sample_rate", root, "qa rules file", 0, 0, 1);
         boolean redact = !top.containsKey("redact") || "true".equalsIgnoreCase(y.string(top, "redact", root, "qa rules file", false));
         List<QaRules.Category> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
@@ -390,7 +391,7 @@ public final class OperatorFiles {
             int points = (int) y.number(m, "points", item, what, 0, -100, 100);
             if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points));
         }
-        return new QaRules(out, redact);
+        return new QaRules(out, redact, sampleRate);
     }
 
     private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);

@@ -9,9 +9,12 @@ import java.util.List;
  * @param categories what to look for
  * @param redact     replace card numbers, phone numbers, e-mail addresses and spoken digit runs in the stored
  *                   transcript and in the audio
+ * @param reviewSampleRate share of calls with an agent (0–1) drawn at random into the QA review queue
  */
-public record QaRules(List<Category> categories, boolean redact) {
-    public static final QaRules DEFAULT = new QaRules(List.of(), true);
+public record QaRules(List<Category> categories, boolean redact, double reviewSampleRate) {
+    public static final QaRules DEFAULT = new QaRules(List.of(), true, 0);
+
+    public QaRules(List<Category> categories, boolean redact) { this(categories, redact, 0); }
 
     public QaRules {
         categories = List.copyOf(categories);

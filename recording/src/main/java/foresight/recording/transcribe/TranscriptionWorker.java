@@ -135,6 +135,11 @@ public final class TranscriptionWorker implements AutoCloseable {
                 missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
             }
             repository.complete(job, segments, hits, score, missing, redactions);
+            Long agentJoined = repository.agentJoinedMs(job.callId());
+            if (agentJoined != null && qa.reviewSampleRate() > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < qa.reviewSampleRate()) {
+                repository.sampleForReview(job.callId());
+                log.info("call={} event=sampled_for_review rate={}", job.callId(), qa.reviewSampleRate());
+            }
             audioMillis.addAndGet(audio.channels()[0].length * 1000L / audio.sampleRateHz());
             if (cpu0 >= 0 && THREADS.getCurrentThreadCpuTime() >= 0) cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
             log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} ms={}", job.callId(), segments.size(), hits.size(),

@@ -1,0 +1,76 @@
+package foresight.recording;
+
+import foresight.db.transcript.TranscriptRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Deletes the audio of calls that ended more than {@code days} ago (and any kept unredacted original), hourly.
+ * The call row, its timeline, transcript and QA results stay; the recording is marked {@code audio_deleted_at}.
+ */
+public final class RecordingRetention implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RecordingRetention.class);
+
+    private final TranscriptRepository repository;
+    private final Duration keep;
+    private final Clock clock;
+    private volatile Thread thread;
+
+    public RecordingRetention(TranscriptRepository repository, int days, Clock clock) {
+        if (days <= 0) throw new IllegalArgumentException("retention needs a positive number of days");
+        this.repository = repository;
+        this.keep = Duration.ofDays(days);
+        this.clock = clock;
+    }
+
+    /** Deletes what has expired at {@code now}; returns how many recordings it deleted. */
+    public int runOnce(Instant now) {
+        int deleted = 0;
+        while (true) {
+            var batch = repository.expiredRecordings(now.minus(keep), 500);
+            if (batch.isEmpty()) return deleted;
+            for (String[] r : batch) {
+                Path wav = Path.of(r[1]);
+                try {
+                    Files.deleteIfExists(wav);
+                    Files.deleteIfExists(wav.resolveSibling(wav.getFileName().toString().replaceFirst("\\.wav$", "") + ".unredacted.wav"));
+                    repository.audioDeleted(r[0]);
+                    deleted++;
+                    log.info("call={} event=recording_deleted reason=retention days={}", r[0], keep.toDays());
+                } catch (IOException e) {
+                    log.warn("call={} event=recording_delete_failed path={} error={}", r[0], wav, e.toString());
+                    repository.audioDeleted(r[0]); // do not retry forever; the warning says what is left on disk
+                }
+            }
+        }
+    }
+
+    public RecordingRetention start() {
+        thread = Thread.ofVirtual().name("recording-retention").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    runOnce(clock.instant());
+                    Thread.sleep(Duration.ofHours(1));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("event=retention_failed", e);
+                }
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public void close() {
+        Thread t = thread;
+        if (t != null) t.interrupt();
+    }
+}
