@@ -30,6 +30,16 @@ public final class IntentModel {
 
     public int utteranceCount() { return utterances.size(); }
 
+    /** The words callers are likely to use for these reasons (keywords and examples, no stop words): the ask node's ASR bias. */
+    public java.util.Set<String> vocabulary() {
+        var words = new java.util.TreeSet<String>();
+        for (Reason r : reasons) {
+            for (String k : r.keywords()) words.addAll(foresight.speech.intent.Tokens.content(k));
+            for (String e : r.examples()) words.addAll(foresight.speech.intent.Tokens.content(e));
+        }
+        return words;
+    }
+
     /** True if {@code other} would learn from exactly the same reasons and utterances. */
     public boolean sameTrainingData(IntentModel other) {
         return other != null && reasons.equals(other.reasons) && utterances.equals(other.utterances);

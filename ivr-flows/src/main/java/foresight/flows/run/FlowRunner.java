@@ -279,7 +279,7 @@ public final class FlowRunner implements IncomingCallListener {
      * operator's labelled utterances); if it is not sure enough, or still training, keyword matching decides.
      */
     private String ask(CallControl call, CallContext ctx, Step.Ask a) {
-        Heard heard = promptAndListen(call, prompt(a.text(), ctx), a.timeout(), null);
+        Heard heard = promptAndListen(call, prompt(a.text(), ctx), a.timeout(), null, ctx.flowSet.intents().vocabulary());
         var classifier = ctx.flowSet.intents().ready();
         var match = classifier.flatMap(c -> c.match(heard.text, a.minConfidence()));
         String method = match.isPresent() ? "classifier" : "keywords";
@@ -360,6 +360,10 @@ public final class FlowRunner implements IncomingCallListener {
      * recogniser is free the question falls back to keys only.
      */
     private Heard promptAndListen(CallControl call, AudioClip prompt, Duration timeout, java.util.List<String> grammar) {
+        return promptAndListen(call, prompt, timeout, grammar, null);
+    }
+
+    private Heard promptAndListen(CallControl call, AudioClip prompt, Duration timeout, java.util.List<String> grammar, java.util.Set<String> bias) {
         call.clearDigits();
         var frames = call.listen();
         var playback = call.startPlayback(prompt);
@@ -378,7 +382,7 @@ public final class FlowRunner implements IncomingCallListener {
                 playback.stop();
                 log.info("call={} event=barge_in", call.id());
                 event(call, "barge_in", Map.of());
-            });
+            }, bias);
         } finally {
             call.stopListening();
         }

@@ -140,10 +140,12 @@ public final class TranscriptionWorker implements AutoCloseable {
                 repository.sampleForReview(job.callId());
                 log.info("call={} event=sampled_for_review rate={}", job.callId(), qa.reviewSampleRate());
             }
-            audioMillis.addAndGet(audio.channels()[0].length * 1000L / audio.sampleRateHz());
-            if (cpu0 >= 0 && THREADS.getCurrentThreadCpuTime() >= 0) cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
-            log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} ms={}", job.callId(), segments.size(), hits.size(),
-                    score == null ? "-" : score, redactions, (System.nanoTime() - t0) / 1_000_000);
+            long audioMs = audio.channels()[0].length * 1000L / audio.sampleRateHz();
+            long cpuNs = cpu0 >= 0 && THREADS.getCurrentThreadCpuTime() >= 0 ? THREADS.getCurrentThreadCpuTime() - cpu0 : 0;
+            audioMillis.addAndGet(audioMs);
+            cpuNanos.addAndGet(cpuNs);
+            log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} audio_ms={} cpu_ms={} ms={}", job.callId(), segments.size(),
+                    hits.size(), score == null ? "-" : score, redactions, audioMs, cpuNs / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), e.toString());
             repository.fail(job, e.toString(), maxAttempts);

@@ -61,8 +61,20 @@ public final class SpeechRecognizer implements AutoCloseable {
      */
     public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
                             List<String> grammar, Runnable onSpeech) {
+        return listen(frames, noInput, maxDuration, interrupt, grammar, onSpeech, null);
+    }
+
+    /**
+     * As above; for open questions (no grammar) {@code bias} is the vocabulary the answer is likely to use (the
+     * reasons' keywords and example words): the recogniser returns its {@link #ALTERNATIVES} best readings and the
+     * one with the most of those words wins among the readings nearly as likely as the best (see {@link #pick}).
+     */
+    public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
+                            List<String> grammar, Runnable onSpeech, java.util.Set<String> bias) {
         if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
         try (Recognizer rec = grammar == null ? new Recognizer(model, MODEL_RATE_HZ) : new Recognizer(model, MODEL_RATE_HZ, grammarJson(grammar))) {
+            boolean biased = grammar == null && bias != null && !bias.isEmpty();
+            if (biased) rec.setMaxAlternatives(ALTERNATIVES);
             long start = System.nanoTime();
             boolean speechStarted = false;
             while (true) {
@@ -74,14 +86,14 @@ public final class SpeechRecognizer implements AutoCloseable {
                 if (frame == null) continue;
                 byte[] pcm = Resampler.toLittleEndian(Resampler.upsample8to16(frame));
                 if (rec.acceptWaveForm(pcm, pcm.length)) {
-                    String text = known(text(rec.getResult()));
+                    String text = known(biased ? pick(rec.getResult(), bias) : text(rec.getResult()));
                     if (!text.isBlank()) return new Utterance(text, Utterance.Outcome.RECOGNISED);
                 } else if (!speechStarted && !text(rec.getPartialResult(), "partial").isBlank()) {
                     speechStarted = true;
                     onSpeech.run();
                 }
             }
-            String text = known(text(rec.getFinalResult()));
+            String text = known(biased ? pick(rec.getFinalResult(), bias) : text(rec.getFinalResult()));
             return new Utterance(text, text.isBlank() ? Utterance.Outcome.NO_INPUT : Utterance.Outcome.RECOGNISED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -151,6 +163,46 @@ public final class SpeechRecognizer implements AutoCloseable {
     }
 
     private static String text(String json) { return text(json, "text"); }
+
+    /** N-best readings asked for when an open question is biased toward the reasons' vocabulary. */
+    static final int ALTERNATIVES = 5;
+    /** How much less likely (in Vosk's alternative confidence units) a reading may be and still win on vocabulary. */
+    static final double BIAS_MARGIN = 0.15;
+
+    /**
+     * Vocabulary bias by N-best rescoring: among the alternatives whose confidence is within {@link #BIAS_MARGIN}
+     * (relative) of the best, the one with the most {@code bias} words; ties keep the more likely. A plain result
+     * (no "alternatives") is returned as is.
+     */
+    static String pick(String json, java.util.Set<String> bias) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            JsonNode alts = root.path("alternatives");
+            if (!alts.isArray() || alts.isEmpty()) return root.path("text").asText("").trim();
+            double top = alts.get(0).path("confidence").asDouble();
+            String best = alts.get(0).path("text").asText("").trim();
+            int bestHits = hits(best, bias);
+            for (JsonNode a : alts) {
+                double c = a.path("confidence").asDouble();
+                if (c < top - Math.abs(top) * BIAS_MARGIN) continue;
+                String t = a.path("text").asText("").trim();
+                int h = hits(t, bias);
+                if (h > bestHits) {
+                    best = t;
+                    bestHits = h;
+                }
+            }
+            return best;
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected Vosk output: " + json, e);
+        }
+    }
+
+    private static int hits(String text, java.util.Set<String> bias) {
+        int n = 0;
+        for (String w : text.split("\\s+")) if (bias.contains(w)) n++;
+        return n;
+    }
 
     /** Recognised text without the grammar's "[unk]" placeholders. */
     private static String known(String text) { return text.replace("[unk]", " ").replaceAll("\\s+", " ").trim(); }
