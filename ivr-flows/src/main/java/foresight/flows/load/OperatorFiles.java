@@ -371,7 +371,8 @@ public final class OperatorFiles {
         List<QaRules.Category> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
         if (top.containsKey("categories")) for (Node item : y.sequence(top.get("categories"), "categories")) {
-            Map<String, Node> m = y.mapping(item, "category", Set.of("name", "channel", "phrases", "within_seconds", "required", "points"));
+            Map<String, Node> m = y.mapping(item, "category", Set.of("name", "channel", "phrases", "within_seconds", "required", "points",
+                    "silence_seconds", "overtalk_seconds"));
             String name = y.string(m, "name", item, "category", true);
             String what = "category '" + name + "'";
             if (name != null && !names.add(name)) y.error(item, what + " is defined twice");
@@ -385,11 +386,14 @@ public final class OperatorFiles {
                 if (words.isEmpty()) y.error(m.get("phrases"), what + ": phrase '" + p + "' has no words");
                 else phrases.add(words);
             }
-            if (phrases.isEmpty()) y.error(item, what + ": 'phrases' needs at least one phrase");
+            Double silence = m.containsKey("silence_seconds") ? y.number(m, "silence_seconds", item, what, 10, 1, 600) : null;
+            Double overtalk = m.containsKey("overtalk_seconds") ? y.number(m, "overtalk_seconds", item, what, 3, 0.5, 600) : null;
+            int kinds = (phrases.isEmpty() ? 0 : 1) + (silence == null ? 0 : 1) + (overtalk == null ? 0 : 1);
+            if (kinds != 1) y.error(item, what + ": give exactly one of 'phrases', 'silence_seconds' or 'overtalk_seconds'");
             Integer within = m.containsKey("within_seconds") ? (int) y.number(m, "within_seconds", item, what, 30, 1, 3600) : null;
             boolean required = m.containsKey("required") && "true".equalsIgnoreCase(y.string(m, "required", item, what, false));
             int points = (int) y.number(m, "points", item, what, 0, -100, 100);
-            if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points));
+            if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points, silence, overtalk));
         }
         return new QaRules(out, redact, sampleRate);
     }

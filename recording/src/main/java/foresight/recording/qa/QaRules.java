@@ -31,10 +31,19 @@ public record QaRules(List<Category> categories, boolean redact, double reviewSa
      * @param required      the agent must say it: a missing required category counts against the score
      * @param points        added to the call's score (starting at 100) per call for a hit (negative for bad
      *                      things) or, for a required category, subtracted when it is missing
+     * @param silenceSeconds instead of phrases: a hit for every stretch of at least this long in the agent's part
+     *                      of the call where nobody speaks (dead air)
+     * @param overtalkSeconds instead of phrases: a hit for every stretch of at least this long where caller and agent
+     *                      speak at once
      */
-    public record Category(String name, String channel, List<List<String>> phrases, Integer withinSeconds, boolean required, int points) {
+    public record Category(String name, String channel, List<List<String>> phrases, Integer withinSeconds, boolean required, int points,
+                           Double silenceSeconds, Double overtalkSeconds) {
         public Category {
             phrases = List.copyOf(phrases);
+        }
+
+        public Category(String name, String channel, List<List<String>> phrases, Integer withinSeconds, boolean required, int points) {
+            this(name, channel, phrases, withinSeconds, required, points, null, null);
         }
     }
 }

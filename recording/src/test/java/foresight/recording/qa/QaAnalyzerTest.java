@@ -51,4 +51,29 @@ class QaAnalyzerTest {
         assertThat(r.missingRequired()).isEmpty();
         assertThat(r.score()).isEqualTo(100);
     }
+
+    static final QaRules TIMING = new QaRules(List.of(
+            new QaRules.Category("long_silence", "any", List.of(), null, false, -10, 10.0, null),
+            new QaRules.Category("overtalk", "any", List.of(), null, false, -10, null, 2.0)), false);
+
+    @Test
+    void deadAirAfterTheAgentAnsweredIsAHitWithItsLength() {
+        var r = QaAnalyzer.analyze(TIMING, Map.of(
+                "agent", at(20_000, "how can i help"),                 // 20.0 – 21.15 s
+                "caller", at(33_000, "sorry i was looking for it")), 19_000L); // 12 s later
+        assertThat(r.hits()).extracting(QaHit::category, QaHit::phrase, QaHit::startMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("long_silence", "silence 11.9 s", 21_150L));
+        assertThat(r.score()).isEqualTo(90);
+    }
+
+    @Test
+    void bothSidesTalkingAtOnceForLongerThanTheLimitIsOvertalk() {
+        var r = QaAnalyzer.analyze(TIMING, Map.of(
+                "agent", at(20_000, "let me explain the whole process to you in detail"), // 20.0 – 22.95 s
+                "caller", at(20_500, "no no listen to me i want my money back")), 19_000L); // 20.5 – 23.45 s
+        assertThat(r.hits()).extracting(QaHit::category).containsExactly("overtalk");
+        assertThat(r.hits().getFirst().endMs() - r.hits().getFirst().startMs()).isEqualTo(2_450);
+        var brief = QaAnalyzer.analyze(TIMING, Map.of("agent", at(20_000, "yes"), "caller", at(20_100, "right")), 19_000L);
+        assertThat(brief.hits()).as("a short 'mm-hm' over the other side is not overtalk").isEmpty();
+    }
 }
