@@ -102,4 +102,15 @@ class EvaluationCommandsTest {
         assertThat(IntentEval.editDistance(IntentEval.words("I lost my card"), IntentEval.words("i lost the card today"))).isEqualTo(2);
         assertThat(IntentEval.macroF1(List.of("a", "a", "b"), List.of("a", "b", "b"))).isCloseTo(0.6667, org.assertj.core.data.Offset.offset(0.001));
     }
+
+    @Test
+    void forecastEvalBeatsTheSameIntervalLastWeekBaselineOnTheDemoHistoryAndPrintsTheAgreedLastLine() throws Exception {
+        HistoryDataGenerator.write(dir, 1000, 11, Instant.parse("2026-11-01T00:00:00Z"));
+        var out = new java.io.ByteArrayOutputStream();
+        var r = ForecastEval.run(dir.resolve("calls.csv"), new java.io.PrintStream(out, true));
+        String[] lines = out.toString().trim().split("\n");
+        assertThat(lines[lines.length - 1]).matches("mape=0\\.\\d{4} naive_mape=[01]\\.\\d{4} intervals=\\d+");
+        assertThat(r.intervals()).isGreaterThan(50);
+        assertThat(r.mape()).isLessThan(r.naiveMape());
+    }
 }
