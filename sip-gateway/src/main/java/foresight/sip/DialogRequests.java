@@ -41,13 +41,22 @@ final class DialogRequests {
         if (leg != null) leg.end("remote_bye");
     }
 
-    void onCancel(RequestEvent event) throws Exception {
+    /**
+     * The leg an in-dialog request belongs to, if it is in {@code state} (null: any state); otherwise answers
+     * 481 Call/Transaction Does Not Exist and returns null.
+     */
+    private SipLeg legIn(RequestEvent event, SipLeg.State state) throws Exception {
         Request request = event.getRequest();
         SipLeg leg = gw.legs.get(SipGateway.callId(request));
-        if (leg == null || leg.state != SipLeg.State.OFFERED) {
-            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
+        if (leg != null && (state == null || leg.state == state)) return leg;
+        gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+        return null;
+    }
+
+    void onCancel(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        SipLeg leg = legIn(event, SipLeg.State.OFFERED);
+        if (leg == null) return;
         gw.respond(event, gw.messages.createResponse(Response.OK, request));
         // RFC 3261 §9.2: the INVITE it cancels gets 487 Request Terminated.
         Response terminated = gw.messages.createResponse(Response.REQUEST_TERMINATED, leg.invite);
@@ -94,11 +103,8 @@ final class DialogRequests {
      */
     void onUpdate(RequestEvent event) throws Exception {
         Request request = event.getRequest();
-        SipLeg leg = gw.legs.get(SipGateway.callId(request));
-        if (leg == null) {
-            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
+        SipLeg leg = legIn(event, null);
+        if (leg == null) return;
         String body = SipGateway.body(request);
         if (body == null || body.isBlank()) {
             gw.respond(event, gw.messages.createResponse(Response.OK, request));
@@ -114,11 +120,8 @@ final class DialogRequests {
      */
     void onRefer(RequestEvent event) throws Exception {
         Request request = event.getRequest();
-        SipLeg leg = gw.legs.get(SipGateway.callId(request));
-        if (leg == null || leg.state != SipLeg.State.ANSWERED) {
-            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
+        SipLeg leg = legIn(event, SipLeg.State.ANSWERED);
+        if (leg == null) return;
         var referTo = (ReferToHeader) request.getHeader(ReferToHeader.NAME);
         if (referTo == null) {
             Response bad = gw.messages.createResponse(Response.BAD_REQUEST, request);
@@ -174,11 +177,8 @@ final class DialogRequests {
      */
     void onInfo(RequestEvent event) throws Exception {
         Request request = event.getRequest();
-        SipLeg leg = gw.legs.get(SipGateway.callId(request));
-        if (leg == null) {
-            gw.respond(event, gw.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
-        }
+        SipLeg leg = legIn(event, null);
+        if (leg == null) return;
         var type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
         String body = SipGateway.body(request) == null ? "" : SipGateway.body(request).trim();
         Character digit = null;

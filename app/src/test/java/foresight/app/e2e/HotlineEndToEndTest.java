@@ -88,6 +88,16 @@ class HotlineEndToEndTest {
         }
     }
 
+    /** A request to the server's HTTP API as the user with {@code token} (null: anonymous); POST when {@code post}. */
+    static HttpResponse<String> api(String path, String token, boolean post) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (post) b.POST(HttpRequest.BodyPublishers.noBody());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    static HttpResponse<String> get(String path, String token) throws Exception { return api(path, token, false); }
+
     /** The newest call from {@code caller} started after {@code since}. */
     static CallSummary latestCallFrom(String caller, Instant since) {
         return calls.search(null, 50).stream()
@@ -149,12 +159,10 @@ class HotlineEndToEndTest {
                 .containsPattern("hundred fifty six");
 
         // The same through the HTTP API, with a token; without one, nothing.
-        var resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls?q=refund"))
-                .header("Authorization", "Bearer " + server.newAdminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        var resp = get("/api/calls?q=refund", server.newAdminToken());
         assertThat(resp.statusCode()).isEqualTo(200);
         assertThat(resp.body()).contains(c.id()).contains("\"queue\":\"refunds\"").contains("\"agent\":\"1001\"").contains(c.recordingPath());
-        var anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls?q=refund")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var anonymous = get("/api/calls?q=refund", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
@@ -261,10 +269,10 @@ class HotlineEndToEndTest {
     @Test
     @Order(7)
     void healthAndMetricsAnswerWhileRunning() throws Exception {
-        var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        var health = get("/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"database\":true").contains("\"sip\":true").contains("\"asr\":true");
-        var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        var metrics = get("/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("foresight_sip_legs_active").contains("foresight_transcription_jobs_pending").contains("jvm_memory_used_bytes");
     }
@@ -328,20 +336,12 @@ class HotlineEndToEndTest {
 
         // QA reviewers filter by what the rules found and by score, through the API.
         String token = server.newAdminToken();
-        java.util.function.Function<String, HttpResponse<String>> get = path -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        assertThat(get.apply("/api/calls?q=cancel&category=escalation&maxScore=80&queue=refunds").body()).contains(c.id());
-        assertThat(get.apply("/api/calls?category=escalation&minScore=81").body()).doesNotContain(c.id());
-        assertThat(get.apply("/api/calls?category=forbidden").body()).doesNotContain(c.id());
-        var detail = get.apply("/api/calls/" + c.id()).body();
+        assertThat(get("/api/calls?q=cancel&category=escalation&maxScore=80&queue=refunds", token).body()).contains(c.id());
+        assertThat(get("/api/calls?category=escalation&minScore=81", token).body()).doesNotContain(c.id());
+        assertThat(get("/api/calls?category=forbidden", token).body()).doesNotContain(c.id());
+        var detail = get("/api/calls/" + c.id(), token).body();
         assertThat(detail).contains("\"qaHits\"").contains("\"category\":\"escalation\"").contains("\"transcript\"").contains("\"qaScore\":80");
-        var bad = get.apply("/api/calls?from=yesterday");
+        var bad = get("/api/calls?from=yesterday", token);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("from must be a date");
     }
@@ -428,15 +428,13 @@ class HotlineEndToEndTest {
 
         // Someone without the QA or supervisor role gets no recording, and the refusal is audited.
         int deniedBefore = users.auditCount("denied");
-        var refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/calls/" + qaCallId + "/recording"))
-                .header("Authorization", "Bearer agent-secret-token").build(), HttpResponse.BodyHandlers.ofString());
+        var refused = get("/api/calls/" + qaCallId + "/recording", "agent-secret-token");
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(users.auditCount("denied")).isEqualTo(deniedBefore + 1);
-        var allowed = http.send(HttpRequest.newBuilder(URI.create(base + "/api/calls/" + qaCallId + "/recording"))
-                .header("Authorization", "Bearer qa-secret-token").build(), HttpResponse.BodyHandlers.ofByteArray());
+        var allowed = get("/api/calls/" + qaCallId + "/recording", "qa-secret-token");
         assertThat(allowed.statusCode()).isEqualTo(200);
         assertThat(allowed.headers().firstValue("Content-Type").orElse("")).startsWith("audio/wav");
-        assertThat(new String(allowed.body(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        assertThat(allowed.body()).startsWith("RIFF");
     }
 
     @Test
@@ -445,15 +443,6 @@ class HotlineEndToEndTest {
         var users = new foresight.db.audit.UserRepository(server.database().dsl());
         users.upsert("agent-dana", "agent", "agent-secret-token");
         users.upsert("qa-tester", "qa", "qa-secret-token");
-        String base = "http://127.0.0.1:" + server.httpPort();
-        java.util.function.BiFunction<String, String, Integer> post = (path, token) -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody())
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
         Instant since = Instant.now().minusSeconds(1);
         String id;
         try (var line = phone.dial(HOTLINE, "+15550100")) {
@@ -461,16 +450,16 @@ class HotlineEndToEndTest {
             line.say(Voices.pcm8k("yes", work.resolve("voices")));
             id = awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent answered").id();
             line.voicedFramesDuring(Duration.ofSeconds(5)); // the agent's greeting
-            assertThat(post.apply("/api/calls/" + id + "/recording/pause", "qa-secret-token")).as("QA may not pause").isEqualTo(403);
-            assertThat(post.apply("/api/calls/" + id + "/recording/pause", "agent-secret-token")).isEqualTo(200);
+            assertThat(api("/api/calls/" + id + "/recording/pause", "qa-secret-token", true).statusCode()).as("QA may not pause").isEqualTo(403);
+            assertThat(api("/api/calls/" + id + "/recording/pause", "agent-secret-token", true).statusCode()).isEqualTo(200);
             line.say(Voices.pcm8k("four one one one, one one one one, one one one one, one one one one", work.resolve("voices")));
-            assertThat(post.apply("/api/calls/" + id + "/recording/resume", "agent-secret-token")).isEqualTo(200);
+            assertThat(api("/api/calls/" + id + "/recording/resume", "agent-secret-token", true).statusCode()).isEqualTo(200);
             line.say(Voices.pcm8k("Thank you, that is all.", work.resolve("voices")));
             line.voicedFramesDuring(Duration.ofSeconds(1));
             line.call.hangUp("caller done");
         }
         CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
-        assertThat(post.apply("/api/calls/" + id + "/recording/pause", "agent-secret-token")).as("the call is over").isEqualTo(404);
+        assertThat(api("/api/calls/" + id + "/recording/pause", "agent-secret-token", true).statusCode()).as("the call is over").isEqualTo(404);
         await("transcribed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> transcripts.fullText(c.id()).isPresent());
         var events = calls.events(c.id());
         long pausedAt = markerMs(events, "recording_paused"), resumedAt = markerMs(events, "recording_resumed");
@@ -503,8 +492,7 @@ class HotlineEndToEndTest {
         assertThat(wav).doesNotExist();
         assertThat(transcripts.fullText(qaCallId)).isPresent();
         assertThat(transcripts.qaHits(qaCallId)).isNotEmpty();
-        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/calls/" + qaCallId + "/recording"))
-                .header("Authorization", "Bearer qa-secret-token").build(), HttpResponse.BodyHandlers.ofString());
+        var response = get("/api/calls/" + qaCallId + "/recording", "qa-secret-token");
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(new foresight.recording.RecordingRetention(transcripts, 30, java.time.Clock.systemUTC())
                 .runOnce(Instant.now().plus(Duration.ofDays(31)))).as("nothing left to delete").isZero();
