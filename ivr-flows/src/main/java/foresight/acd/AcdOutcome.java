@@ -13,4 +13,7 @@ public sealed interface AcdOutcome {
 
     /** The caller hung up while waiting or while an agent was ringing. */
     record Abandoned() implements AcdOutcome {}
+
+    /** The caller chose to be called back; their place is kept and the caller's line may now be hung up. */
+    record CallbackRequested() implements AcdOutcome {}
 }

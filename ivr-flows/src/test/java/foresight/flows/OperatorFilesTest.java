@@ -159,4 +159,48 @@ class OperatorFilesTest {
         int line = lines.indexOf("    channel: callers") + 1;
         assertThatThrownBy(() -> OperatorFiles.load(dir)).hasMessageContaining(rules + ":" + line + ": category 'escalation': channel 'callers' must be caller, agent or any");
     }
+
+    @Test
+    void exampleQueuesCarryRoutingTiersSkillsAndTheKnowledgeFile() throws Exception {
+        var set = OperatorFiles.load(EXAMPLE);
+        var cards = set.queues().get("cards");
+        assertThat(cards.strategy()).isEqualTo(foresight.flows.model.QueueDefinition.Strategy.LONGEST_IDLE);
+        assertThat(set.queues().get("general").strategy()).isEqualTo(foresight.flows.model.QueueDefinition.Strategy.SKILL_LEVEL);
+        assertThat(cards.skills()).containsExactly("cards");
+        assertThat(cards.wrapUp()).hasSeconds(5);
+        assertThat(cards.callbackKey()).isEqualTo("1");
+        assertThat(cards.overflow()).isEqualTo("callback");
+        assertThat(set.queues().get("refunds").overflow()).isEqualTo("general");
+        assertThat(set.staffing().priority("vip")).isEqualTo(2);
+        assertThat(set.staffing().priority("nobody-knows")).isZero();
+        assertThat(set.staffing().agentSkills().get("1002")).containsEntry("cards", 7);
+        assertThat(set.answers()).extracting(a -> a.title()).contains("Block a lost or stolen card");
+        var ranked = foresight.flows.model.Answer.rank(set.answers(), "card_lost", "my card was stolen last night", 3);
+        assertThat(ranked.getFirst().answer().title()).isEqualTo("Block a lost or stolen card");
+        assertThat(ranked.getFirst().matched()).contains("stolen", "card");
+    }
+
+    @Test
+    void queueMistakesAreReportedWithFileAndLine() throws Exception {
+        Path dir = copyExample();
+        Path queues = dir.resolve("queues.yml");
+        replace(queues, "    strategy: skill-level\n", "    strategy: skil-level\n");
+        replace(queues, "    overflow: general\n", "    overflow: generl\n");
+        replace(queues, "    skills: {cards: 7, general: 6}", "    skills: {cardz: 7, general: 6}");
+        var lines = Files.readAllLines(queues);
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).isInstanceOf(FlowLoadException.class)
+                .hasMessageContaining(queues + ":" + (lines.indexOf("    strategy: skil-level") + 1) + ": queue 'general': unknown strategy 'skil-level' (did you mean 'skill-level'?)")
+                .hasMessageContaining(queues + ":" + (lines.indexOf("    overflow: generl") + 1) + ": queue 'refunds': overflow 'generl' is neither a queue (did you mean 'general'?) nor 'callback'")
+                .hasMessageContaining(queues + ":" + (lines.indexOf("    skills: {cardz: 7, general: 6}") + 1) + ": agent '1002': skill 'cardz' is not needed by any queue (did you mean 'cards'?)");
+    }
+
+    @Test
+    void answerForAnUnknownReasonIsReportedWithFileAndLine() throws Exception {
+        Path dir = copyExample();
+        Path answers = dir.resolve("answers.yml");
+        replace(answers, "    reasons: [card_lost]\n", "    reasons: [card_lots]\n");
+        int line = Files.readAllLines(answers).indexOf("    reasons: [card_lots]") + 1;
+        assertThatThrownBy(() -> OperatorFiles.load(dir)).isInstanceOf(FlowLoadException.class)
+                .hasMessageContaining(answers + ":" + line + ": answer 'Block a lost or stolen card': unknown reason 'card_lots' (did you mean 'card_lost'?)");
+    }
 }

@@ -32,6 +32,8 @@ public final class Call implements CallControl {
     private final LinkedBlockingQueue<Character> digits = new LinkedBlockingQueue<>();
     private volatile SipLeg agentLeg;
     private volatile boolean mediaStarted;
+    private volatile String dialled;
+    private volatile String agent;
 
     public Call(String id, String callerNumber, SipLeg leg, SipGateway gateway, Pacer pacer) {
         this.id = id;
@@ -54,7 +56,9 @@ public final class Call implements CallControl {
     public static Call dial(SipGateway gateway, Pacer pacer, String target, String fromUser, Duration ringTimeout) throws Exception {
         SipLeg leg = gateway.dial(target, fromUser, ringTimeout);
         if (leg.state() != SipLeg.State.ANSWERED) throw new IllegalStateException("dial " + target + " failed: " + leg.ended().getNow("?"));
-        Call call = new Call(java.util.UUID.randomUUID().toString(), target, leg, gateway, pacer);
+        // The far end's number (user part of the URI): it is who this call is with, and what an agent's phone shows.
+        String user = target.replaceAll("^<?sips?:([^@;>]+)@.*$", "$1");
+        Call call = new Call(java.util.UUID.randomUUID().toString(), user, leg, gateway, pacer);
         call.startMedia();
         return call;
     }
@@ -64,6 +68,18 @@ public final class Call implements CallControl {
         if (n == null || n.length() <= 4) return "****";
         return "*".repeat(n.length() - 4) + n.substring(n.length() - 4);
     }
+
+    /** What the caller dialled (Request-URI user) and, if they proved to be an agent (digest), who. */
+    public void dialled(String number, String authenticatedAgent) {
+        this.dialled = number;
+        this.agent = authenticatedAgent;
+    }
+
+    @Override
+    public String dialled() { return dialled; }
+
+    @Override
+    public String authenticatedAgent() { return agent; }
 
     @Override
     public String id() { return id; }
@@ -164,14 +180,14 @@ public final class Call implements CallControl {
     @Override
     public BridgeOutcome bridge(BridgeRequest request) {
         ensureLive();
-        String contactUri = request.contactUri();
         SipLeg agent;
         try {
-            agent = gateway.dial(contactUri, callerNumber, request.ringTimeout(), leg.ended());
+            agent = dialFirst(request.contacts(), request.ringTimeout());
         } catch (Exception e) {
-            log.warn("call={} event=agent_dial_failed contact={} error={}", id, contactUri, e.toString());
+            log.warn("call={} event=agent_dial_failed contacts={} error={}", id, request.contacts(), e.toString());
             return new BridgeOutcome.NotAnswered(500, "error");
         }
+        String contactUri = agent.target();
         if (agent.state() != SipLeg.State.ANSWERED) {
             String reason = agent.ended().getNow("unknown");
             if (isEnded()) throw new CallEndedException(id, "caller hung up while the agent's phone rang");
@@ -189,7 +205,7 @@ public final class Call implements CallControl {
         Instant t0 = Instant.now();
         log.info("call={} event=bridged agent_contact={}", id, contactUri);
         try {
-            request.onAnswered().run();
+            request.onAnswered().accept(contactUri);
         } catch (RuntimeException e) {
             log.warn("call={} event=on_answered_failed error={}", id, e.toString());
         }
@@ -208,6 +224,68 @@ public final class Call implements CallControl {
         gateway.hangUp(leg, "agent_hung_up");
         log.info("call={} event=unbridged ended_by={}", id, endedBy);
         return new BridgeOutcome.Talked(endedBy, talked);
+    }
+
+    /**
+     * Rings every contact at once (RFC 3261 parallel forking done by us as the UAC): the first to answer is kept,
+     * the others get CANCEL (or BYE when their 200 crossed it). If none answers, returns the most telling failure:
+     * a busy or declining phone over one that rang out.
+     */
+    private SipLeg dialFirst(java.util.List<String> contacts, Duration ringTimeout) throws Exception {
+        if (contacts.size() == 1) return gateway.dial(contacts.getFirst(), callerNumber, ringTimeout, leg.ended());
+        CompletableFuture<SipLeg> winner = new CompletableFuture<>();
+        CompletableFuture<Object> stop = new CompletableFuture<>();
+        leg.ended().whenComplete((r, e) -> stop.complete(null));
+        winner.whenComplete((r, e) -> stop.complete(null));
+        java.util.List<SipLeg> failed = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<Thread> ringing = new java.util.ArrayList<>();
+        for (String c : contacts) {
+            ringing.add(Thread.ofVirtual().name("fork-" + id).start(() -> {
+                try {
+                    SipLeg l = gateway.dial(c, callerNumber, ringTimeout, stop);
+                    if (l.state() == SipLeg.State.ANSWERED) {
+                        if (!winner.complete(l)) gateway.hangUp(l, "answered_elsewhere");
+                    } else {
+                        failed.add(l);
+                    }
+                } catch (Exception e) {
+                    log.warn("call={} event=agent_dial_failed contact={} error={}", id, c, e.toString());
+                }
+            }));
+        }
+        for (Thread t : ringing) t.join();
+        if (winner.isDone()) return winner.join();
+        if (failed.isEmpty()) throw new IllegalStateException("no contact could be dialled");
+        return failed.stream().filter(l -> l.ended().getNow("").matches("status:(486|603|600)")).findFirst().orElse(failed.getFirst());
+    }
+
+    /**
+     * Silent monitoring: rings the supervisor's phones and, once one answers, sends it the caller and what the
+     * caller hears (the agent, or the IVR) mixed; in WHISPER the agent also hears the supervisor, in BARGE the caller
+     * too. Blocks until the supervisor or the caller hangs up. False if no phone answered.
+     */
+    @Override
+    public boolean monitor(java.util.List<String> contacts, MonitorMode mode, Duration ringTimeout) {
+        ensureLive();
+        SipLeg supervisor;
+        try {
+            supervisor = dialFirst(contacts, ringTimeout);
+        } catch (Exception e) {
+            log.warn("call={} event=monitor_dial_failed error={}", id, e.toString());
+            return false;
+        }
+        if (supervisor.state() != SipLeg.State.ANSWERED) return false;
+        if (isEnded()) {
+            gateway.hangUp(supervisor, "call_over");
+            return false;
+        }
+        media.monitor(supervisor.rtp(), mode);
+        log.info("call={} event=monitor_started mode={} contact={}", id, mode, supervisor.target());
+        CompletableFuture.anyOf(leg.ended(), supervisor.ended()).join();
+        media.monitor(null, mode);
+        gateway.hangUp(supervisor, "monitor_over");
+        log.info("call={} event=monitor_ended", id);
+        return true;
     }
 
     /** RTP packets received from and sent to the bridged agent leg, or {0,0} if never bridged. */

@@ -16,6 +16,12 @@ public interface CallControl {
     /** The caller's number as sent in From (user part), unmasked: for lookups, never for logs. */
     String callerNumber();
 
+    /** The number the caller dialled (user part of the Request-URI); null if unknown. */
+    default String dialled() { return null; }
+
+    /** The agent's username when the caller proved to be an agent by digest credentials (feature codes); else null. */
+    default String authenticatedAgent() { return null; }
+
     /** Lets the caller hear ringing (180 was sent) for {@code d} before answering; false if they hung up meanwhile (CANCEL). */
     boolean ringFor(Duration d);
 
@@ -52,6 +58,12 @@ public interface CallControl {
     default BridgeOutcome bridge(String contactUri, Duration ringTimeout, Runnable onAnswered) {
         return bridge(new BridgeRequest(contactUri, ringTimeout, onAnswered));
     }
+
+    /**
+     * A supervisor's phone listens in (and in whisper/barge speaks); blocks until either side hangs up. False if
+     * no phone answered or this kind of call cannot be monitored.
+     */
+    default boolean monitor(java.util.List<String> contacts, MonitorMode mode, Duration ringTimeout) { return false; }
 
     /** Attaches the recorder; frames flow from answer to hang-up. */
     void tap(MediaTap tap);

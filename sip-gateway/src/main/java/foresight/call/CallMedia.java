@@ -31,6 +31,8 @@ final class CallMedia implements Pacer.Task {
     private volatile RtpSession bridged;
     private volatile AudioClip bridgeHoldMusic; // what the caller hears while the bridged agent holds them
     private int holdFrame;                       // pacer
+    private volatile RtpSession monitor;       // a supervisor's leg: hears both sides
+    private volatile MonitorMode monitorMode = MonitorMode.LISTEN;
     private volatile BlockingQueue<short[]> listener;
     private volatile MediaTap tap;
     private final ConcurrentLinkedQueue<Playback> playbacks = new ConcurrentLinkedQueue<>();
@@ -85,6 +87,19 @@ final class CallMedia implements Pacer.Task {
         this.bridged = other;
     }
 
+    /** Adds (or with null removes) a supervisor's leg that hears caller and agent mixed; whisper/barge also let them speak. */
+    void monitor(RtpSession supervisor, MonitorMode mode) {
+        this.monitorMode = mode;
+        this.monitor = supervisor;
+    }
+
+    /** Sample-wise sum with clipping: two voices on one 8 kHz line. */
+    static short[] mix(short[] a, short[] b) {
+        short[] m = new short[a.length];
+        for (int i = 0; i < a.length; i++) m[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, a[i] + b[i]));
+        return m;
+    }
+
     void listen(BlockingQueue<short[]> q) { this.listener = q; }
 
     void tap(MediaTap t) { this.tap = t; }
@@ -102,6 +117,9 @@ final class CallMedia implements Pacer.Task {
         short[] out;
         outClip = null;
         RtpSession b = bridged;
+        RtpSession m = monitor;
+        short[] supervisor = m == null ? null : m.pollInbound();
+        MonitorMode mode = monitorMode;
         if (b != null) {
             short[] agent = b.pollInbound();
             AudioClip music = bridgeHoldMusic;
@@ -113,10 +131,13 @@ final class CallMedia implements Pacer.Task {
             } else {
                 out = agent != null ? agent : SILENCE;
             }
-            b.sendAudio(in);
+            // Whisper and barge: the agent hears the supervisor too; barge: the caller as well.
+            b.sendAudio(supervisor != null && mode != MonitorMode.LISTEN ? mix(in, supervisor) : in);
         } else {
             out = nextPromptFrame();
         }
+        if (m != null) m.sendAudio(mix(in, out)); // the supervisor hears the caller and what the caller hears
+        if (supervisor != null && mode == MonitorMode.BARGE && b != null && outClip == null) out = mix(out, supervisor);
         if (!sendDigitFrame()) {
             // Prompts and music go out as the clip's shared pre-encoded G.711; live audio is encoded here.
             if (outClip != null) caller.sendEncoded(outClip.encoded(caller.payloadType(), outIndex));

@@ -53,6 +53,7 @@ final class OutboundDialer {
         invite.setContent(Sdp.build(gw.config().host(), rtp.localPort(), List.of(Sdp.PCMU, Sdp.PCMA), SipGateway.DTMF_PT, System.currentTimeMillis()),
                 gw.headers.createContentTypeHeader("application", "sdp"));
         SipLeg leg = new SipLeg(sipCallId, false, rtp, invite, tag);
+        leg.target = target;
         gw.legs.put(sipCallId, leg);
         ClientTransaction ct = gw.provider.getNewClientTransaction(invite);
         leg.inviteClientTx = ct;

@@ -184,6 +184,21 @@ public final class SipGateway implements SipListener, AutoCloseable {
             return;
         }
         String from = ((SipURI) ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI()).getUser();
+        String dialed = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
+        String agent = null;
+        if (dialed != null && dialed.startsWith("*")) {
+            // Feature codes (*41 log in, *42 log out …) change an agent's state: only an agent may dial them, proven
+            // by digest credentials (407 challenge, as a proxy would); anyone else gets 403.
+            var who = registrar == null ? java.util.Optional.<foresight.db.agent.Agent>empty() : registrar.authenticate(request);
+            if (who.isEmpty()) {
+                boolean challenge = registrar != null && !Registrar.hasCredentials(request);
+                st.sendResponse(challenge ? registrar.challengeProxy(request, messages, headers) : messages.createResponse(Response.FORBIDDEN, request));
+                log.info("event=invite_{} call_id={} dialed={} reason=feature_code_needs_agent", challenge ? "challenged" : "rejected", sipCallId, dialed);
+                return;
+            }
+            agent = who.get().username();
+        }
+        String authenticatedAgent = agent;
         Thread.ofVirtual().name("call-setup-" + sipCallId).start(() -> {
             RtpSession rtp = null;
             try {
@@ -198,6 +213,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 st.sendResponse(ringing);
                 leg.dialog = st.getDialog();
                 Call call = new Call(newCallId(), from == null ? "anonymous" : from, leg, this, pacer);
+                call.dialled(dialed, authenticatedAgent);
                 log.info("call={} event=invite caller={} sip_call_id={} codec={}", call.id(), Call.maskNumber(call.callerNumber()), sipCallId, audioType == 0 ? "PCMU" : "PCMA");
                 listener.onCall(call);
             } catch (Exception e) {

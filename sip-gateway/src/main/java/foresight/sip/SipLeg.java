@@ -35,6 +35,8 @@ public final class SipLeg {
     final CompletableFuture<String> referred = new CompletableFuture<>();
     /** Which REFER targets this leg may transfer to; null: every REFER is refused (403). */
     volatile java.util.function.Predicate<String> transferTargets;
+    /** The URI an outbound leg dialled; null for inbound legs. */
+    volatile String target;
 
     SipLeg(String sipCallId, boolean inbound, RtpSession rtp, Request invite, String localTag) {
         this.sipCallId = sipCallId;
@@ -50,6 +52,9 @@ public final class SipLeg {
     public RtpSession rtp() { return rtp; }
 
     public State state() { return state; }
+
+    /** The URI an outbound leg dialled (the agent's contact); null for inbound legs. */
+    public String target() { return target; }
 
     public CompletableFuture<String> ended() { return ended; }
 

@@ -81,7 +81,27 @@ public final class AgentRepository {
                 .orderBy(REGISTRATIONS.UPDATED_AT.desc()).fetch(REGISTRATIONS.CONTACT);
     }
 
-    public void stateChanged(long agentId, String state) {
-        dsl.insertInto(AGENT_STATE_CHANGES).set(AGENT_STATE_CHANGES.AGENT_ID, agentId).set(AGENT_STATE_CHANGES.STATE, state).execute();
+    public void stateChanged(long agentId, String state, String reason) {
+        stateChanged(agentId, state, reason, null, Instant.now());
+    }
+
+    public void stateChanged(long agentId, String state, String reason, String callId, Instant at) {
+        dsl.insertInto(AGENT_STATE_CHANGES).set(AGENT_STATE_CHANGES.AGENT_ID, agentId).set(AGENT_STATE_CHANGES.STATE, state)
+                .set(AGENT_STATE_CHANGES.REASON, reason).set(AGENT_STATE_CHANGES.CALL_ID, callId)
+                .set(AGENT_STATE_CHANGES.AT, at.atOffset(ZoneOffset.UTC)).execute();
+    }
+
+    /** Unexpired registrations of every agent: agent id → (contact → expiry). */
+    public java.util.Map<Long, java.util.Map<String, Instant>> registrations(Instant now) {
+        java.util.Map<Long, java.util.Map<String, Instant>> out = new java.util.HashMap<>();
+        dsl.selectFrom(REGISTRATIONS).where(REGISTRATIONS.EXPIRES_AT.gt(now.atOffset(ZoneOffset.UTC))).orderBy(REGISTRATIONS.UPDATED_AT.desc())
+                .forEach(r -> out.computeIfAbsent(r.getAgentId(), k -> new java.util.LinkedHashMap<>()).put(r.getContact(), r.getExpiresAt().toInstant()));
+        return out;
+    }
+
+    /** True if the agent's SIP digest credentials match (the agent page logs in with the softphone's password). */
+    public Optional<Agent> authenticate(String username, String password) {
+        return findByUsername(username).filter(a -> MessageDigest.isEqual(
+                a.passwordHa1().getBytes(StandardCharsets.US_ASCII), ha1(username, a.realm(), password).getBytes(StandardCharsets.US_ASCII)));
     }
 }

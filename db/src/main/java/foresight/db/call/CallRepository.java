@@ -102,13 +102,29 @@ public final class CallRepository {
                 .set(CALL_EVENTS.DETAIL, JSONB.valueOf(JsonText.write(detail))).execute();
     }
 
-    /** A finished call whose reason is known: the training data of the issue predictor. */
+    /**
+     * The agent's wrap-up of a call: how it ended and what it was really about. A corrected reason overrides the
+     * caller's confirmation as the call's label for the issue predictor (see {@link #labelledCalls}).
+     */
+    public void wrapUp(String id, String disposition, String correctedReason, String notes, Instant at) {
+        dsl.update(CALLS).set(CALLS.WRAP_DISPOSITION, disposition).set(CALLS.CORRECTED_REASON, correctedReason)
+                .set(CALLS.WRAP_NOTES, notes).set(CALLS.WRAPPED_AT, odt(at)).where(CALLS.ID.eq(id)).execute();
+    }
+
+    /** The agent's wrap-up as stored: disposition, corrected reason, notes; empty if none yet. */
+    public Optional<String[]> wrapUpOf(String id) {
+        return dsl.select(CALLS.WRAP_DISPOSITION, CALLS.CORRECTED_REASON, CALLS.WRAP_NOTES).from(CALLS).where(CALLS.ID.eq(id))
+                .and(CALLS.WRAPPED_AT.isNotNull()).fetchOptional(r -> new String[]{r.value1(), r.value2(), r.value3()});
+    }
+
+    /** A finished call whose reason is known (the agent's correction first, else the caller's confirmation): the predictor's training data. */
     public record LabelledCall(long customerId, Instant startedAt, String reason) {}
 
     /** Calls of known customers with a known reason, oldest first, at most {@code limit} (the newest ones). */
     public List<LabelledCall> labelledCalls(int limit) {
-        var rows = dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, CALLS.CONFIRMED_REASON).from(CALLS)
-                .where(CALLS.CONFIRMED_REASON.isNotNull()).and(CALLS.CUSTOMER_ID.isNotNull())
+        var reason = DSL.coalesce(CALLS.CORRECTED_REASON, CALLS.CONFIRMED_REASON);
+        var rows = dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, reason).from(CALLS)
+                .where(reason.isNotNull()).and(CALLS.CUSTOMER_ID.isNotNull())
                 .orderBy(CALLS.STARTED_AT.desc()).limit(limit)
                 .fetch(r -> new LabelledCall(r.value1(), instant(r.value2()), r.value3()));
         return rows.reversed();
@@ -116,10 +132,16 @@ public final class CallRepository {
 
     /** The customer's earlier calls with a known reason, oldest first, started before {@code before}. */
     public List<LabelledCall> pastCalls(long customerId, Instant before, int limit) {
-        return dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, CALLS.CONFIRMED_REASON).from(CALLS)
-                .where(CALLS.CUSTOMER_ID.eq(customerId)).and(CALLS.CONFIRMED_REASON.isNotNull()).and(CALLS.STARTED_AT.lt(odt(before)))
+        var reason = DSL.coalesce(CALLS.CORRECTED_REASON, CALLS.CONFIRMED_REASON);
+        return dsl.select(CALLS.CUSTOMER_ID, CALLS.STARTED_AT, reason).from(CALLS)
+                .where(CALLS.CUSTOMER_ID.eq(customerId)).and(reason.isNotNull()).and(CALLS.STARTED_AT.lt(odt(before)))
                 .orderBy(CALLS.STARTED_AT.desc()).limit(limit)
                 .fetch(r -> new LabelledCall(r.value1(), instant(r.value2()), r.value3())).reversed();
+    }
+
+    /** Start times of calls since {@code from}: the history arrival forecasts learn from. */
+    public List<Instant> startsSince(Instant from) {
+        return dsl.select(CALLS.STARTED_AT).from(CALLS).where(CALLS.STARTED_AT.ge(odt(from))).fetch(r -> r.value1().toInstant());
     }
 
     public List<String> eventTypes(String callId) {

@@ -71,7 +71,7 @@ public final class FlowRegistry implements AutoCloseable {
             FlowSet previous = current.get();
             if (set.intents().sameTrainingData(previous.intents())) {
                 // Reasons and utterances unchanged: keep the trained classifier rather than train again.
-                set = new FlowSet(set.flows(), set.queues(), set.reasons(), set.version(), set.loadedAt(), previous.intents(), set.qa());
+                set = set.withIntents(previous.intents());
             }
             set.intents().startTraining();
             FlowSet old = current.getAndSet(set);

@@ -1,10 +1,12 @@
 package foresight.flows.load;
 
 import foresight.call.AudioClip;
+import foresight.flows.model.Answer;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
 import foresight.flows.model.IntentModel;
 import foresight.flows.model.QueueDefinition;
+import foresight.flows.model.Staffing;
 import foresight.flows.model.Step;
 import foresight.recording.qa.QaRules;
 import foresight.recording.wav.WavReader;
@@ -96,13 +98,24 @@ public final class OperatorFiles {
             if (root != null) qa = parseQaRules(new YamlView(qaFile.toString(), errors), root);
         }
         Map<String, QueueDefinition> queues = Map.of();
+        Staffing staffing = Staffing.DEFAULT;
         Path queuesFile = dir.resolve("queues.yml");
         if (Files.exists(queuesFile)) {
             Node root = read(queuesFile, contents, errors);
-            if (root != null) queues = parseQueues(new YamlView(queuesFile.toString(), errors), root, dir, contents);
+            if (root != null) {
+                QueuesFile qf = parseQueues(new YamlView(queuesFile.toString(), errors), root, dir, contents);
+                queues = qf.queues();
+                staffing = qf.staffing();
+            }
         }
         Set<String> reasonIds = new java.util.HashSet<>();
         reasons.forEach(r -> reasonIds.add(r.id()));
+        List<Answer> answers = List.of();
+        Path answersFile = dir.resolve("answers.yml");
+        if (Files.exists(answersFile)) {
+            Node root = read(answersFile, contents, errors);
+            if (root != null) answers = parseAnswers(new YamlView(answersFile.toString(), errors), root, reasonIds);
+        }
         Map<String, Flow> flows = new LinkedHashMap<>();
         for (Path f : flowFiles) {
             Node root = read(f, contents, errors);
@@ -114,7 +127,7 @@ public final class OperatorFiles {
             }
         }
         if (!errors.isEmpty()) throw new FlowLoadException(errors);
-        return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances), qa);
+        return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances), qa, staffing, answers);
     }
 
     private static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
@@ -400,15 +413,47 @@ public final class OperatorFiles {
 
     private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);
 
-    private static Map<String, QueueDefinition> parseQueues(YamlView y, Node root, Path dir, Map<String, String> contents) {
-        Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues"));
+    /** answers.yml: the agents' knowledge file, suggested on the screen-pop by reason and by the caller's words. */
+    private static List<Answer> parseAnswers(YamlView y, Node root, Set<String> reasonIds) {
+        Map<String, Node> top = y.mapping(root, "answers file", Set.of("answers"));
+        List<Answer> out = new ArrayList<>();
+        if (!top.containsKey("answers")) {
+            y.error(root, "answers file: 'answers' is required");
+            return out;
+        }
+        for (Node item : y.sequence(top.get("answers"), "answers")) {
+            Map<String, Node> m = y.mapping(item, "answer", Set.of("title", "reasons", "keywords", "text"));
+            String title = y.string(m, "title", item, "answer", true);
+            String what = "answer '" + title + "'";
+            String text = y.string(m, "text", item, what, true);
+            List<String> reasons = y.strings(m, "reasons", what);
+            for (String r : reasons) {
+                if (!reasonIds.contains(r)) y.error(m.get("reasons"), what + ": unknown reason '" + r + "'" + YamlView.suggest(r, reasonIds) + " (reasons are defined in reasons.yml)");
+            }
+            List<String> keywords = y.strings(m, "keywords", what);
+            if (reasons.isEmpty() && keywords.isEmpty()) y.error(item, what + ": give 'reasons' or 'keywords', or it is never suggested");
+            if (title != null && text != null) out.add(new Answer(title, reasons, keywords, text.trim()));
+        }
+        return out;
+    }
+
+    /** What queues.yml holds: the queues, and the tiers and agents' skills beside them. */
+    private record QueuesFile(Map<String, QueueDefinition> queues, Staffing staffing) {}
+
+    private static final Set<String> QUEUE_KEYS = Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music", "extension",
+            "skills", "strategy", "wrap_up_seconds", "aging_seconds", "announce_every_seconds", "overflow", "callback_key",
+            "service_level_seconds", "service_level_goal", "alert_wait_seconds", "handle_seconds");
+
+    private static QueuesFile parseQueues(YamlView y, Node root, Path dir, Map<String, String> contents) {
+        Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues", "tiers", "agents"));
         Map<String, QueueDefinition> out = new LinkedHashMap<>();
         if (!top.containsKey("queues")) {
             y.error(root, "queues file: 'queues' is required");
-            return out;
+            return new QueuesFile(out, Staffing.DEFAULT);
         }
+        Map<String, Node> overflowAt = new LinkedHashMap<>();
         for (Node item : y.sequence(top.get("queues"), "queues")) {
-            Map<String, Node> m = y.mapping(item, "queue", Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music", "extension"));
+            Map<String, Node> m = y.mapping(item, "queue", QUEUE_KEYS);
             String name = y.string(m, "name", item, "queue", true);
             String what = "queue '" + name + "'";
             if (name == null) continue;
@@ -421,12 +466,85 @@ public final class OperatorFiles {
                     if (extension.equals(other.extension())) y.error(m.get("extension"), what + ": extension " + extension + " is already queue '" + other.name() + "'");
                 }
             }
+            QueueDefinition.Strategy strategy = QueueDefinition.Strategy.LONGEST_IDLE;
+            String st = y.string(m, "strategy", item, what, false);
+            if (st != null) {
+                Map<String, QueueDefinition.Strategy> byName = new LinkedHashMap<>();
+                for (var v : QueueDefinition.Strategy.values()) byName.put(v.yamlName(), v);
+                strategy = byName.get(st);
+                if (strategy == null) {
+                    y.error(m.get("strategy"), what + ": unknown strategy '" + st + "'" + YamlView.suggest(st, byName.keySet()) + " (one of " + String.join(", ", byName.keySet()) + ")");
+                    strategy = QueueDefinition.Strategy.LONGEST_IDLE;
+                }
+            }
+            String overflow = y.string(m, "overflow", item, what, false);
+            if (overflow != null && !overflow.equals(QueueDefinition.CALLBACK)) overflowAt.put(name, m.get("overflow"));
+            String callbackKey = y.string(m, "callback_key", item, what, false);
+            if (callbackKey != null && !callbackKey.matches("[0-9*#]")) {
+                y.error(m.get("callback_key"), what + ": callback_key must be one key (0-9, * or #), was '" + callbackKey + "'");
+                callbackKey = null;
+            }
+            if (QueueDefinition.CALLBACK.equals(overflow) && callbackKey == null) {
+                y.error(m.get("overflow"), what + ": overflow to callback needs a callback_key (the key the caller presses to accept)");
+            }
             out.put(name, new QueueDefinition(name,
-                    Duration.ofSeconds((long) y.number(m, "max_wait_seconds", item, what, 120, 5, 3600)),
-                    Duration.ofSeconds((long) y.number(m, "ring_timeout_seconds", item, what, 20, 3, 120)),
-                    y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents), extension));
+                    seconds(y, m, "max_wait_seconds", item, what, 120, 5, 3600),
+                    seconds(y, m, "ring_timeout_seconds", item, what, 20, 3, 120),
+                    y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents), extension,
+                    y.strings(m, "skills", what), strategy,
+                    seconds(y, m, "wrap_up_seconds", item, what, 0, 0, 600),
+                    seconds(y, m, "aging_seconds", item, what, 0, 0, 3600),
+                    seconds(y, m, "announce_every_seconds", item, what, 0, 0, 600),
+                    overflow, callbackKey,
+                    seconds(y, m, "service_level_seconds", item, what, 20, 1, 3600),
+                    y.number(m, "service_level_goal", item, what, 0.8, 0, 1),
+                    seconds(y, m, "alert_wait_seconds", item, what, 120, 1, 3600),
+                    seconds(y, m, "handle_seconds", item, what, 180, 10, 7200)));
+            Node announce = m.get("announce_every_seconds");
+            if (announce != null && out.get(name).announceEvery().isPositive() && out.get(name).announceEvery().toSeconds() < 10) {
+                y.error(announce, what + ": announce_every_seconds must be 0 (off) or at least 10");
+            }
         }
-        return out;
+        overflowAt.forEach((q, node) -> {
+            String target = out.get(q).overflow();
+            if (!out.containsKey(target)) y.error(node, "queue '" + q + "': overflow '" + target + "' is neither a queue" + YamlView.suggest(target, out.keySet()) + " nor 'callback'");
+            else if (target.equals(q)) y.error(node, "queue '" + q + "': overflow to itself");
+        });
+        Map<String, Integer> tiers = new LinkedHashMap<>();
+        if (top.containsKey("tiers")) {
+            Map<String, Node> t = y.mapping(top.get("tiers"), "tiers", null);
+            for (String tier : t.keySet()) tiers.put(tier, (int) y.number(t, tier, top.get("tiers"), "tiers", 0, -100, 100));
+        }
+        Map<String, Map<String, Integer>> agentSkills = new LinkedHashMap<>();
+        if (top.containsKey("agents")) {
+            Set<String> knownSkills = new java.util.TreeSet<>();
+            out.values().forEach(q -> knownSkills.addAll(q.skills()));
+            for (Node item : y.sequence(top.get("agents"), "agents")) {
+                Map<String, Node> m = y.mapping(item, "agent", Set.of("username", "skills"));
+                String username = y.string(m, "username", item, "agent", true);
+                if (username == null) continue;
+                String what = "agent '" + username + "'";
+                if (agentSkills.containsKey(username)) y.error(item, what + " is listed twice");
+                Map<String, Integer> levels = new LinkedHashMap<>();
+                if (m.containsKey("skills")) {
+                    Map<String, Node> sk = y.mapping(m.get("skills"), what + ": skills (skill: level 1-10)", null);
+                    for (var e : sk.entrySet()) {
+                        if (!knownSkills.contains(e.getKey())) {
+                            y.error(e.getValue(), what + ": skill '" + e.getKey() + "' is not needed by any queue" + YamlView.suggest(e.getKey(), knownSkills));
+                        }
+                        levels.put(e.getKey(), (int) y.number(sk, e.getKey(), m.get("skills"), what + ": skill '" + e.getKey() + "'", 1, 1, 10));
+                    }
+                } else {
+                    y.error(item, what + ": 'skills' is required (skill: level 1-10)");
+                }
+                agentSkills.put(username, levels);
+            }
+        }
+        return new QueuesFile(out, new Staffing(tiers, agentSkills));
+    }
+
+    private static Duration seconds(YamlView y, Map<String, Node> m, String key, Node item, String what, long dflt, long min, long max) {
+        return Duration.ofSeconds((long) y.number(m, key, item, what, dflt, min, max));
     }
 
     /** Loads a queue's music file (8 or 16 kHz, 16-bit PCM WAV; the first channel is used), or reports why not. */

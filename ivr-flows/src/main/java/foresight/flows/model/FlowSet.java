@@ -11,15 +11,22 @@ import java.util.Map;
  * builds a new one. {@code version} is a content hash, stored on every call that runs it.
  */
 public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt,
-                      IntentModel intents, foresight.recording.qa.QaRules qa) {
+                      IntentModel intents, foresight.recording.qa.QaRules qa, Staffing staffing, List<Answer> answers) {
     public FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
-        this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()), foresight.recording.qa.QaRules.DEFAULT);
+        this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()), foresight.recording.qa.QaRules.DEFAULT, Staffing.DEFAULT, List.of());
+    }
+
+    /** A copy with another intent model (a reload whose examples did not change keeps the trained one). */
+    public FlowSet withIntents(IntentModel model) {
+        return new FlowSet(flows, queues, reasons, version, loadedAt, model, qa, staffing, answers);
     }
 
     public FlowSet {
         flows = Map.copyOf(flows);
         queues = Map.copyOf(queues);
         reasons = List.copyOf(reasons);
+        if (staffing == null) staffing = Staffing.DEFAULT;
+        answers = answers == null ? List.of() : List.copyOf(answers);
     }
 
     /** The queue an agent's blind transfer to {@code target} (a queue name or extension) means, if any. */

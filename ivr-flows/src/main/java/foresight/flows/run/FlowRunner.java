@@ -54,11 +54,27 @@ public final class FlowRunner implements IncomingCallListener {
     /** Everything a flow run needs, wired once by the app. */
     public record Services(FlowRegistry registry, String entryFlow, Prompts prompts, SpeechRecognizer asr,
                            CustomerRepository customers, CallRepository calls, TranscriptRepository transcripts,
-                           RecordingStore recordings, Acd acd, CallReasonPredictor predictor, Clock clock) {}
+                           RecordingStore recordings, Acd acd, CallReasonPredictor predictor, Clock clock, Dialer dialer) {
+        public Services(FlowRegistry registry, String entryFlow, Prompts prompts, SpeechRecognizer asr, CustomerRepository customers,
+                        CallRepository calls, TranscriptRepository transcripts, RecordingStore recordings, Acd acd,
+                        CallReasonPredictor predictor, Clock clock) {
+            this(registry, entryFlow, prompts, asr, customers, calls, transcripts, recordings, acd, predictor, clock, null);
+        }
+    }
+
+    /** Places outbound calls for callbacks: the number as the caller gave it, through the configured route. */
+    @FunctionalInterface
+    public interface Dialer {
+        /** The answered call, or an exception saying why not (busy, no answer, no route). */
+        CallControl dial(String number, Duration ringTimeout) throws Exception;
+    }
 
     private final Services s;
 
-    public FlowRunner(Services services) { this.s = services; }
+    public FlowRunner(Services services) {
+        this.s = services;
+        if (services.dialer() != null) services.acd().onCallback(job -> runCallback(job));
+    }
 
     @Override
     public void onCall(Call call) {
@@ -66,14 +82,52 @@ public final class FlowRunner implements IncomingCallListener {
         run(call, sipCallId);
     }
 
+    /** Feature codes an agent dials from the softphone, as on a PBX. */
+    static final Map<String, String> FEATURE_CODES = Map.of("*41", "login", "*42", "logout", "*43", "not_ready", "*44", "ready");
+
+    /**
+     * An agent dialled a feature code: log in / out, not ready / ready, from a phone alone. The gateway has checked
+     * their digest credentials; the result is spoken and the call ends. Not a customer call: no call row, no recording.
+     */
+    private void featureCode(CallControl call, String agent, String code) {
+        String action = FEATURE_CODES.get(code);
+        boolean ok = action != null && switch (action) {
+            case "login" -> s.acd().login(agent);
+            case "logout" -> s.acd().logout(agent);
+            case "not_ready" -> s.acd().ready(agent, false, "phone");
+            default -> s.acd().ready(agent, true, null);
+        };
+        log.info("call={} event=feature_code agent={} code={} action={} ok={} state={}", call.id(), agent, code, action == null ? "-" : action, ok,
+                s.acd().state(agent));
+        try {
+            call.answer();
+            String said = action == null ? "That feature code is not known." : !ok ? "That cannot be done now." : switch (action) {
+                case "login" -> s.acd().state(agent) == Acd.AgentState.AVAILABLE ? "You are logged in and ready." : "You are logged in, not ready.";
+                case "logout" -> "You are logged out.";
+                case "not_ready" -> "You are not ready.";
+                default -> "You are ready.";
+            };
+            call.play(s.prompts().get(said));
+        } catch (CallEndedException e) {
+            // they hung up before hearing it; the state changed anyway
+        } finally {
+            if (!call.isEnded()) call.hangUp("feature_code");
+        }
+    }
+
     /** Runs the entry flow to its end. Blocks for the whole call. */
     public void run(CallControl call, String sipCallId) {
+        if (call.authenticatedAgent() != null && call.dialled() != null && call.dialled().startsWith("*")) {
+            featureCode(call, call.authenticatedAgent(), call.dialled());
+            return;
+        }
         FlowSet set = s.registry().current();
         Flow flow = set.flows().getOrDefault(s.entryFlow(), set.flows().values().iterator().next());
         Instant started = s.clock().instant();
         var lookup = CompletableFuture.supplyAsync(() -> lookup(call.callerNumber(), set), r -> Thread.ofVirtual().start(r));
         var ctx = new CallContext(call.id(), set, flow, lookup);
         String status = "completed", disposition = "caller_hung_up";
+        live.put(call.id(), call);
         try {
             s.calls().create(call.id(), sipCallId, call.callerNumber(), null, started);
             s.calls().flow(call.id(), flow.name(), set.version());
@@ -97,6 +151,7 @@ public final class FlowRunner implements IncomingCallListener {
             disposition = "error";
             log.error("call={} event=flow_failed flow={} version={}", call.id(), flow.name(), set.version(), e);
         } finally {
+            live.remove(call.id());
             recordings.remove(call.id());
             if (!call.isEnded()) call.hangUp(disposition);
             try {
@@ -171,6 +226,27 @@ public final class FlowRunner implements IncomingCallListener {
     }
 
     private final java.util.concurrent.ConcurrentHashMap<String, RecordingTap> recordings = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, CallControl> live = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A supervisor listens in on a live call of this node from their phones ({@code contacts}); returns at once,
+     * false if the call is not live here. The monitoring leg and its end are on the call's timeline.
+     */
+    public boolean monitor(String callId, java.util.List<String> contacts, foresight.call.MonitorMode mode, String by) {
+        CallControl call = live.get(callId);
+        if (call == null || call.isEnded() || contacts.isEmpty()) return false;
+        Thread.ofVirtual().name("monitor-" + callId).start(() -> {
+            event(call, "monitor_ringing", Map.of("by", by, "mode", mode.name()));
+            boolean answered;
+            try {
+                answered = call.monitor(contacts, mode, Duration.ofSeconds(30));
+            } catch (CallEndedException e) {
+                answered = false;
+            }
+            event(call, answered ? "monitor_ended" : "monitor_not_answered", Map.of("by", by, "mode", mode.name()));
+        });
+        return true;
+    }
 
     /**
      * Pauses or resumes the recording of a live call (flow node {@code record}, or the API for an agent taking card
@@ -311,26 +387,31 @@ public final class FlowRunner implements IncomingCallListener {
     }
 
     /**
-     * Keeps the caller in the queue until an agent has talked with them; an agent may blind-transfer the caller
-     * (REFER to another queue's name or extension), and the caller then waits in that queue.
+     * Keeps the caller in the queue until an agent has talked with them. Meanwhile the caller hears music, their
+     * position and estimated wait every {@code announce_every_seconds} (recomputed each time), and may press the
+     * queue's callback key to hang up and be called back, keeping their place. An agent may blind-transfer the
+     * caller (REFER to another queue's name or extension); after the max wait the caller overflows to the queue's
+     * {@code overflow} (another queue, or a callback offer) or goes on to the flow's next step.
      */
     private String queue(CallControl call, CallContext ctx, Step.Queue q) {
         FlowSet set = ctx.flowSet;
         QueueDefinition def = set.queues().get(q.queue());
-        for (int transfers = 0; ; transfers++) {
+        Acd.Caller caller = caller(call, ctx);
+        Instant firstQueued = s.clock().instant();
+        for (int moves = 0; ; moves++) {
             ctx.vars.put("queue", def.name());
             s.calls().queued(call.id(), def.name());
-            event(call, "queued", Map.of("queue", def.name()));
+            event(call, "queued", Map.of("queue", def.name(), "tier", caller.tier() == null ? "" : caller.tier()));
             String announcement = def.announcement() != null ? def.announcement() : "Please hold while we connect you to an agent.";
             call.startPlayback(prompt(announcement, ctx));
             // The pacer plays queued clips in order: the announcement, then music until an agent answers (bridging cuts it off).
             AudioClip music = def.music() != null ? def.music() : HoldMusic.CLIP;
-            call.startLoop(music);
-            boolean mayTransfer = transfers < MAX_TRANSFERS;
-            AcdOutcome outcome = s.acd().serve(call, def, agent -> {
+            boolean mayTransfer = moves < MAX_TRANSFERS;
+            var waiting = new Waiting(call, ctx, def, music, call.startLoop(music));
+            AcdOutcome outcome = s.acd().serve(call, def, caller, new Acd.Hooks(agent -> {
                 s.calls().agent(call.id(), agent.id());
                 event(call, "agent_answered", Map.of("agent", agent.username()));
-            }, target -> mayTransfer && set.transferTarget(target).isPresent(), music);
+            }, target -> mayTransfer && set.transferTarget(target).isPresent(), music, waiting::tick));
             event(call, "queue_left", Map.of("outcome", outcome.getClass().getSimpleName()));
             switch (outcome) {
                 case AcdOutcome.Answered a -> {
@@ -339,8 +420,21 @@ public final class FlowRunner implements IncomingCallListener {
                 case AcdOutcome.Abandoned ab -> {
                     return "abandoned_in_queue";
                 }
+                case AcdOutcome.CallbackRequested cb -> {
+                    call.play(prompt("Thank you. We will call you back at the number you are calling from, and you keep your place in the queue. Goodbye.", ctx));
+                    return "callback_requested";
+                }
                 case AcdOutcome.TimedOut t -> {
-                    return null;
+                    String overflow = def.overflow();
+                    if (overflow == null || moves >= MAX_TRANSFERS) return null;
+                    if (overflow.equals(QueueDefinition.CALLBACK)) {
+                        if (s.acd().callbacksEnabled() && offerCallback(call, ctx, def, caller, firstQueued)) return "callback_requested";
+                        return null;
+                    }
+                    QueueDefinition to = set.queues().get(overflow);
+                    log.info("call={} event=overflow from_queue={} to_queue={}", call.id(), def.name(), to.name());
+                    event(call, "overflow", Map.of("from_queue", def.name(), "to_queue", to.name()));
+                    def = to;
                 }
                 case AcdOutcome.Transferred t -> {
                     QueueDefinition to = set.transferTarget(t.target()).orElseThrow();
@@ -348,6 +442,139 @@ public final class FlowRunner implements IncomingCallListener {
                     event(call, "transferred", Map.of("from_queue", def.name(), "to_queue", to.name(), "agent", t.agentUsername()));
                     def = to;
                 }
+            }
+        }
+    }
+
+    /** The caller's tier and name for queue priority and the agent's screen; waits briefly for the lookup. */
+    private Acd.Caller caller(CallControl call, CallContext ctx) {
+        try {
+            CallContext.Lookup l = ctx.lookup.get(1, TimeUnit.SECONDS);
+            return l.customer().map(c -> new Acd.Caller(call.callerNumber(), c.tier(), c.firstName() + " " + c.lastName()))
+                    .orElse(new Acd.Caller(call.callerNumber(), null, null));
+        } catch (Exception e) {
+            return new Acd.Caller(call.callerNumber(), null, null);
+        }
+    }
+
+    /** After the max wait: "press 1 to be called back"; true if the caller accepted (their original place is kept). */
+    private boolean offerCallback(CallControl call, CallContext ctx, QueueDefinition def, Acd.Caller caller, Instant since) {
+        call.clearDigits();
+        call.play(prompt("All our agents are still busy. To be called back when an agent is free, press " + spoken(def.callbackKey()) + " now.", ctx));
+        char d = call.nextDigit(Duration.ofSeconds(6));
+        if (d == 0 || !String.valueOf(d).equals(def.callbackKey())) return false;
+        s.acd().requestCallback(call.id(), def, caller, since);
+        event(call, "callback_requested", Map.of("queue", def.name(), "after", "max_wait"));
+        call.play(prompt("Thank you. We will call you back at the number you are calling from. Goodbye.", ctx));
+        return true;
+    }
+
+    private static String spoken(String key) { return "*".equals(key) ? "star" : "#".equals(key) ? "pound" : key; }
+
+    /** What a waiting caller hears besides music: position and estimated wait; and whether they pressed the callback key. */
+    private final class Waiting {
+        private final CallControl call;
+        private final CallContext ctx;
+        private final QueueDefinition def;
+        private final AudioClip music;
+        private CallControl.PlaybackHandle loop;
+        private Instant nextAnnouncement;
+
+        Waiting(CallControl call, CallContext ctx, QueueDefinition def, AudioClip music, CallControl.PlaybackHandle loop) {
+            this.call = call;
+            this.ctx = ctx;
+            this.def = def;
+            this.music = music;
+            this.loop = loop;
+            this.nextAnnouncement = def.announceEvery().isPositive() ? s.clock().instant().plus(def.announceEvery()) : null;
+        }
+
+        Acd.WaitAction tick(java.util.function.Supplier<Acd.WaitStatus> status) {
+            boolean callbacks = def.callbackKey() != null && s.acd().callbacksEnabled();
+            if (callbacks) {
+                char d = call.nextDigit(Duration.ZERO);
+                if (d != 0 && String.valueOf(d).equals(def.callbackKey())) {
+                    log.info("call={} event=callback_key queue={}", call.id(), def.name());
+                    loop.stop();
+                    return Acd.WaitAction.CALLBACK;
+                }
+            }
+            if (nextAnnouncement != null && !s.clock().instant().isBefore(nextAnnouncement)) {
+                Acd.WaitStatus st = status.get();
+                nextAnnouncement = s.clock().instant().plus(def.announceEvery());
+                String text = positionText(st) + (callbacks ? " To be called back instead, keeping your place, press " + spoken(def.callbackKey()) + "." : "");
+                log.info("call={} event=position_announced queue={} position={} estimated_wait_s={} staffed={}", call.id(), def.name(), st.position(),
+                        st.estimatedWait() == null ? "-" : st.estimatedWait().toSeconds(), st.staffed());
+                event(call, "position_announced", Map.of("position", st.position(),
+                        "estimated_wait_s", st.estimatedWait() == null ? -1 : st.estimatedWait().toSeconds()));
+                loop.stop();
+                call.startPlayback(prompt(text, ctx));
+                loop = call.startLoop(music);
+            }
+            return Acd.WaitAction.KEEP_WAITING;
+        }
+    }
+
+    /** "You are number 2 in the queue. Your wait is about 3 minutes." Whole minutes, rounded up; no estimate with nobody staffed. */
+    static String positionText(Acd.WaitStatus st) {
+        String pos = st.position() == 1 ? "You are next in the queue." : "You are number " + st.position() + " in the queue.";
+        if (st.estimatedWait() == null) return pos;
+        long min = (st.estimatedWait().toSeconds() + 59) / 60;
+        return pos + (min <= 1 ? " Your wait is about one minute." : " Your wait is about " + min + " minutes.");
+    }
+
+    /**
+     * A callback's turn came and an agent is reserved: dial the customer through the configured route; when they
+     * answer, tell them who is calling and serve them like any caller (the reserved agent's phone rings first).
+     * Recorded, transcribed and stored like an inbound call, with the original call's id on its timeline.
+     */
+    private void runCallback(Acd.CallbackJob job) {
+        CallControl customer;
+        try {
+            customer = s.dialer().dial(job.number(), Duration.ofSeconds(30));
+        } catch (Exception e) {
+            log.info("call={} event=callback_dial_failed attempt={} error={}", job.callId(), job.attempt(), e.getMessage());
+            job.failed(e.getMessage() == null ? "dial_failed" : e.getMessage().length() > 120 ? e.getMessage().substring(0, 120) : e.getMessage());
+            return;
+        }
+        FlowSet set = s.registry().current();
+        Instant started = s.clock().instant();
+        String status = "completed", disposition = "callback_customer_hung_up";
+        try {
+            s.calls().create(customer.id(), customer.sipCallId(), job.number(), null, started);
+            s.calls().flow(customer.id(), "callback", set.version());
+            s.calls().answered(customer.id(), started);
+            startRecording(customer, started);
+            s.customers().findByPhone(job.number()).ifPresent(c -> s.calls().customer(customer.id(), c.id()));
+            event(customer, "callback_of", Map.of("call", job.callId(), "attempt", job.attempt(), "queue", job.queue().name()));
+            s.calls().queued(customer.id(), job.queue().name());
+            customer.play(s.prompts().get("Hello, this is the call back you asked for. Please hold while we connect you to an agent."));
+            AudioClip music = job.queue().music() != null ? job.queue().music() : HoldMusic.CLIP;
+            customer.startLoop(music);
+            AcdOutcome out = job.connect(customer, new Acd.Hooks(agent -> {
+                s.calls().agent(customer.id(), agent.id());
+                s.calls().agent(job.callId(), agent.id()); // the agent's screen and wrap-up refer to the call that asked for it
+                event(customer, "agent_answered", Map.of("agent", agent.username()));
+            }, null, music, null));
+            disposition = switch (out) {
+                case AcdOutcome.Answered a -> "callback_talked_" + a.endedBy() + "_hung_up";
+                case AcdOutcome.Abandoned ab -> "callback_abandoned";
+                default -> "callback_" + out.getClass().getSimpleName().toLowerCase();
+            };
+        } catch (CallEndedException e) {
+            disposition = "callback_customer_hung_up";
+        } catch (RuntimeException e) {
+            status = "failed";
+            disposition = "error";
+            log.error("call={} event=callback_failed original={}", customer.id(), job.callId(), e);
+        } finally {
+            recordings.remove(customer.id());
+            if (!customer.isEnded()) customer.hangUp(disposition);
+            try {
+                s.calls().ended(customer.id(), s.clock().instant(), status, disposition);
+                event(customer, "ended", Map.of("status", status, "disposition", disposition));
+            } catch (RuntimeException e) {
+                log.error("call={} event=call_row_update_failed", customer.id(), e);
             }
         }
     }

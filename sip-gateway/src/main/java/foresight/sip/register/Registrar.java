@@ -34,8 +34,19 @@ public final class Registrar {
     private final DigestAuthenticator digest;
     private final String realm;
     private final Clock clock;
+    private final Listener listener;
 
-    public Registrar(AgentRepository agents, String realm, Clock clock) {
+    /** Told about every binding stored or removed, after it is in PostgreSQL (the ACD keeps agents' phones in memory). */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code expiresAt} in the past: the binding was removed. */
+        void bound(long agentId, String contact, Instant expiresAt);
+    }
+
+    public Registrar(AgentRepository agents, String realm, Clock clock) { this(agents, realm, clock, (a, c, e) -> { }); }
+
+    public Registrar(AgentRepository agents, String realm, Clock clock, Listener listener) {
+        this.listener = listener;
         this.agents = agents;
         this.realm = realm;
         this.clock = clock;
@@ -66,12 +77,50 @@ public final class Registrar {
             String uri = c.getAddress().getURI().toString();
             Instant until = Instant.now(clock).plusSeconds(expires);
             agents.register(a.id(), uri, expires == 0 ? Instant.EPOCH : until);
+            try {
+                listener.bound(a.id(), uri, expires == 0 ? Instant.EPOCH : until);
+            } catch (RuntimeException e) {
+                log.warn("event=registration_listener_failed agent={} error={}", a.username(), e.toString());
+            }
             log.info("event={} agent={} contact={} expires={}", expires == 0 ? "unregistered" : "registered", a.username(), uri, expires);
             var back = (ContactHeader) c.clone();
             back.setExpires(expires);
             ok.addHeader(back);
         }
         return ok;
+    }
+
+    /**
+     * The agent whose digest credentials on this request (Proxy-Authorization, as a phone sends after a 407) are
+     * valid; empty if there are none or they are wrong or stale. For INVITEs only agents may place (feature codes).
+     */
+    public Optional<Agent> authenticate(Request request) {
+        var auth = (AuthorizationHeader) request.getHeader(javax.sip.header.ProxyAuthorizationHeader.NAME);
+        if (auth == null) auth = (AuthorizationHeader) request.getHeader(AuthorizationHeader.NAME);
+        if (auth == null) return Optional.empty();
+        Optional<Agent> agent = agents.findByUsername(auth.getUsername());
+        if (agent.isEmpty() || !digest.nonceValid(auth.getNonce()) || !responseMatches(auth, agent.get(), request.getMethod())) {
+            log.info("event=invite_auth_rejected user={} reason={}", auth.getUsername(), agent.isEmpty() ? "unknown_user" : "bad_credentials");
+            return Optional.empty();
+        }
+        return agent;
+    }
+
+    /** True if the request carries credentials at all (a second failure is refused, not challenged again). */
+    public static boolean hasCredentials(Request request) {
+        return request.getHeader(javax.sip.header.ProxyAuthorizationHeader.NAME) != null || request.getHeader(AuthorizationHeader.NAME) != null;
+    }
+
+    /** 407 Proxy Authentication Required with a fresh nonce (RFC 3261 §22.3). */
+    public Response challengeProxy(Request request, MessageFactory messages, HeaderFactory headers) throws ParseException {
+        var r = messages.createResponse(Response.PROXY_AUTHENTICATION_REQUIRED, request);
+        javax.sip.header.ProxyAuthenticateHeader h = headers.createProxyAuthenticateHeader("Digest");
+        h.setRealm(realm);
+        h.setNonce(digest.newNonce());
+        h.setAlgorithm("MD5");
+        h.setQop("auth");
+        r.addHeader(h);
+        return r;
     }
 
     private boolean responseMatches(AuthorizationHeader auth, Agent agent, String method) {
