@@ -2,6 +2,11 @@ package foresight.app;
 
 import foresight.acd.Acd;
 import foresight.app.config.ForesightConfig;
+import foresight.app.contact.AcdStore;
+import foresight.app.contact.AlertMonitor;
+import foresight.app.contact.EventHub;
+import foresight.app.http.ContactPages;
+import foresight.db.acd.AcdRepository;
 import foresight.app.demo.DemoData;
 import foresight.app.http.HttpApi;
 import foresight.app.learn.PredictorTraining;
@@ -69,6 +74,11 @@ public final class Server implements AutoCloseable {
     private String adminToken;
     private String qaToken;
     private RecordingRetention retention;
+    private Acd acd;
+    private AcdStore acdStore;
+    private EventHub events;
+    private AlertMonitor alerts;
+    private Pacer pacerRef;
 
     public Server(ForesightConfig config) { this.config = config; }
 
@@ -103,6 +113,7 @@ public final class Server implements AutoCloseable {
         var prompts = new Prompts(new SpeechSynthesizer());
 
         var pacer = new Pacer();
+        pacerRef = pacer;
         toClose.add(pacer);
         var sc = config.sip();
         var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
@@ -112,14 +123,26 @@ public final class Server implements AutoCloseable {
         training = new PredictorTraining(calls, customers, predictor, config.prediction().minExamples(), clock)
                 .every(Duration.ofMinutes(config.prediction().retrainMinutes()));
         toClose.add(training);
-        var acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, Duration.ofMinutes(5));
+        var ac = config.acd();
+        acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, new Acd.Settings(ac.missedOffers(), Duration.ofMinutes(ac.notReadyMinutes()),
+                ac.loginOnRegister(), ac.callbackAttempts(), Duration.ofSeconds(ac.callbackRetrySeconds())), flows::current);
+        toClose.add(acd);
+        acdStore = new AcdStore(new AcdRepository(db.dsl()), agents);
+        toClose.add(acdStore);
+        acd.addListener(acdStore);
+        events = new EventHub();
+        acd.addListener(e -> events.publish(ContactPages.event(e)));
+        FlowRunner.Dialer dialer = blankToNull(ac.callbackRoute()) == null ? null : (number, ring) -> {
+            String target = ac.callbackRoute().replace("{number}", number.replaceAll("[^0-9+*#]", ""));
+            return foresight.call.Call.dial(sip, pacerRef, target, config.sip().realm(), ring);
+        };
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
-                transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock));
+                transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock, dialer));
         var g = sc.guard();
         guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
                 Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds())),
-                rtp, pacer, new Registrar(agents, sc.realm(), clock), runner, guard);
+                rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
         double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.host(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));
         sip.start();
@@ -158,8 +181,12 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
+        alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
+        toClose.add(alerts);
+        var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
+                flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
-                .start(config.http().host(), config.http().port());
+                .contactCenter(contact).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;
@@ -214,6 +241,14 @@ public final class Server implements AutoCloseable {
     public FloodGuard floodGuard() { return guard; }
 
     public PredictorTraining predictorTraining() { return training; }
+
+    /** The ACD (queues and agents) of this node. */
+    public Acd acd() { return acd; }
+
+    /** Waits until the ACD's decisions so far are in PostgreSQL (tests). */
+    public void flushAcdStore() { acdStore.flush(); }
+
+    public AlertMonitor alerts() { return alerts; }
 
     @Override
     public void close() {

@@ -57,8 +57,8 @@ public final class ConfigLoader {
             throw new ConfigException("configuration: " + e.getOriginalMessage());
         }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
-            c = new ForesightConfig(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
-                    c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()), c.http(), c.database(), c.speech(), c.operator(), c.recording(), c.transcription(), c.demo(), c.prediction());
+            c = c.withSip(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
+                    c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()));
         }
         return c;
     }
@@ -86,7 +86,7 @@ public final class ConfigLoader {
     /** Mirrors the record tree, so a file's mistakes are found with their line numbers. */
     record Partial(ForesightConfig.Sip sip, ForesightConfig.Http http, ForesightConfig.Database database, ForesightConfig.Speech speech,
                    ForesightConfig.Operator operator, ForesightConfig.Recording recording, ForesightConfig.Transcription transcription,
-                   ForesightConfig.Demo demo, ForesightConfig.Prediction prediction) {}
+                   ForesightConfig.Demo demo, ForesightConfig.Prediction prediction, ForesightConfig.Acd acd) {}
 
     private static void merge(ObjectNode into, ObjectNode from, String file) throws ConfigException {
         Iterator<Map.Entry<String, JsonNode>> it = from.fields();

@@ -6,7 +6,28 @@ package foresight.app.config;
  * works on a fresh checkout: embedded PostgreSQL, SIP on 5060, HTTP on 8080, the example hotline.
  */
 public record ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
-                              Recording recording, Transcription transcription, Demo demo, Prediction prediction) {
+                              Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd) {
+
+    /** The same configuration with other SIP settings. */
+    public ForesightConfig withSip(Sip s) {
+        return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd);
+    }
+
+    /** The same configuration with other contact-center settings. */
+    public ForesightConfig withAcd(Acd a) {
+        return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a);
+    }
+
+    /**
+     * Agents and queues beyond queues.yml: missed offers in a row before an agent is set not-ready and for how long;
+     * whether a registering phone logs its agent in; where callbacks are dialled ({@code callbackRoute}, a SIP URI
+     * with {number}, e.g. {@code sip:{number}@trunk.example.com}; empty: callbacks off), how often and how far apart;
+     * a URL alerts are POSTed to as JSON (empty: none).
+     */
+    public record Acd(int missedOffers, int notReadyMinutes, boolean loginOnRegister, String callbackRoute, int callbackAttempts,
+                      int callbackRetrySeconds, String alertWebhook) {
+        public static final Acd DEFAULT = new Acd(3, 5, true, "", 3, 60, "");
+    }
 
     /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
@@ -61,5 +82,5 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     public static final ForesightConfig DEFAULT = new ForesightConfig(Sip.DEFAULT, Http.DEFAULT, Database.DEFAULT,
-            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT);
+            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT, Acd.DEFAULT);
 }

@@ -42,6 +42,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private RecordingControl recordingControl = (id, pause, by) -> false;
+    private ContactPages contact;
+
+    /** Adds the queue API, event stream, agent page and wallboard. */
+    public HttpApi contactCenter(ContactPages pages) {
+        this.contact = pages;
+        return this;
+    }
 
     /** Where pause/resume requests go (the flow runner). */
     public HttpApi recordingControl(RecordingControl control) {
@@ -72,6 +79,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
             qa.register(cfg.routes);
+            if (contact != null) contact.register(cfg.routes);
             cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
         }).start(host, port);
         return this;

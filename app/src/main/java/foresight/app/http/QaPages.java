@@ -246,7 +246,7 @@ final class QaPages {
                 + "<button id='login-button'>Log in</button></form>";
     }
 
-    private static void page(Context ctx, String title, String body) {
+    static void page(Context ctx, String title, String body) {
         ctx.contentType("text/html; charset=utf-8").result("""
                 <!doctype html><html lang='en'><head><meta charset='utf-8'><title>%s · Foresight QA</title><style>
                 body{font:15px system-ui,sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse} td,th{padding:.3em .6em;border-bottom:1px solid #ddd;text-align:left}

@@ -22,6 +22,12 @@ final class BaresipAgent implements AutoCloseable {
 
     /** With {@code ctrlPort} > 0 the phone also takes commands (hold, resume, transfer …) over baresip's ctrl_tcp. */
     BaresipAgent(Path dir, String user, String password, int registrarPort, int sipPort, int rtpMin, Path micWav, int ctrlPort) throws IOException {
+        this(dir, user, password, registrarPort, sipPort, rtpMin, micWav, ctrlPort, true);
+    }
+
+    /** With {@code answers} false the phone rings and is never picked up: an agent away from their desk. */
+    BaresipAgent(Path dir, String user, String password, int registrarPort, int sipPort, int rtpMin, Path micWav, int ctrlPort,
+                 boolean answers) throws IOException {
         this.dir = dir;
         this.ctrlPort = ctrlPort;
         Files.createDirectories(dir);
@@ -43,7 +49,7 @@ final class BaresipAgent implements AutoCloseable {
                 "rtp_ports " + rtpMin + "-" + (rtpMin + 100),
                 ""));
         Files.writeString(dir.resolve("accounts"), "<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password
-                + ";answermode=auto;regint=300\n");
+                + ";answermode=" + (answers ? "auto" : "manual") + ";regint=300\n");
         process = new ProcessBuilder("baresip", "-f", dir.toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
     }

@@ -20,6 +20,6 @@ final class TestConfigs {
                 new ForesightConfig.Speech(MODEL, recognisers),
                 new ForesightConfig.Operator(operatorDir, "hotline", reloadMillis),
                 new ForesightConfig.Recording(work.resolve("recordings").toString(), false, 0),
-                new ForesightConfig.Transcription(transcribe, 200, 3), d.demo(), d.prediction());
+                new ForesightConfig.Transcription(transcribe, 200, 3), d.demo(), d.prediction(), d.acd());
     }
 }

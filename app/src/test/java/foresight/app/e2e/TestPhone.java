@@ -22,10 +22,24 @@ final class TestPhone implements AutoCloseable {
     private final RtpEngine rtp;
     private final SipGateway ua;
 
-    TestPhone(int sipPort, int rtpMin) throws Exception {
+    /** Calls to this phone, answered (only when it was started to take calls). */
+    final BlockingQueue<Line> incoming = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    TestPhone(int sipPort, int rtpMin) throws Exception { this(sipPort, rtpMin, false); }
+
+    /** With {@code takesCalls} the phone answers every call to it (e.g. a callback) and queues it in {@link #incoming}. */
+    TestPhone(int sipPort, int rtpMin, boolean takesCalls) throws Exception {
         rtp = new RtpEngine("127.0.0.1", rtpMin, rtpMin + 200, 1);
         ua = new SipGateway(new SipConfig("127.0.0.1", sipPort, rtpMin, rtpMin + 200, "phone", Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(120)),
-                rtp, pacer, null, c -> c.hangUp("phone does not take calls"));
+                rtp, pacer, null, c -> {
+                    if (!takesCalls) {
+                        c.hangUp("phone does not take calls");
+                        return;
+                    }
+                    c.answer();
+                    incoming.add(new Line(c));
+                    c.awaitEnd(Duration.ofMinutes(5));
+                });
         ua.start();
     }
 
