@@ -79,6 +79,7 @@ public final class Server implements AutoCloseable {
     private EventHub events;
     private AlertMonitor alerts;
     private Pacer pacerRef;
+    private foresight.recording.storage.RecordingStorage recordingStorage;
 
     public Server(ForesightConfig config) { this.config = config; }
 
@@ -148,8 +149,20 @@ public final class Server implements AutoCloseable {
         sip.start();
         toClose.add(sip);
 
+        var rc = config.recording();
+        foresight.recording.storage.RecordingStorage storage = new foresight.recording.storage.LocalStorage();
+        if ("s3".equalsIgnoreCase(rc.storage())) {
+            var s3 = new foresight.recording.storage.S3Storage(new foresight.recording.storage.S3Storage.Settings(rc.s3Endpoint(), rc.s3Region(),
+                    rc.s3Bucket(), rc.s3Prefix(), rc.s3AccessKey(), rc.s3SecretKey()));
+            toClose.add(s3);
+            storage = s3;
+        } else if (!"local".equalsIgnoreCase(rc.storage())) {
+            throw new IllegalArgumentException("recording.storage must be local or s3, was '" + rc.storage() + "'");
+        }
+        log.info("event=recording_storage store={}", storage.describe());
+        recordingStorage = storage;
         if (config.recording().retentionDays() > 0) {
-            retention = new RecordingRetention(transcripts, config.recording().retentionDays(), clock).start();
+            retention = new RecordingRetention(transcripts, config.recording().retentionDays(), clock, storage).start();
             toClose.add(retention);
         }
         TranscriptionWorker worker = null;
@@ -157,7 +170,7 @@ public final class Server implements AutoCloseable {
             worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
                     .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
                     Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(),
-                    () -> flows.current().qa(), config.recording().keepUnredacted()).start();
+                    () -> flows.current().qa(), config.recording().keepUnredacted()).storage(storage).start();
             toClose.add(worker);
         }
 
@@ -174,6 +187,8 @@ public final class Server implements AutoCloseable {
         if (worker != null) {
             FunctionCounter.builder("foresight_transcription_audio_seconds", worker, TranscriptionWorker::audioSeconds)
                     .description("seconds of recorded calls transcribed; divided by the CPU seconds below: audio seconds per CPU second").register(metrics);
+            FunctionCounter.builder("foresight_recording_archive_failures", worker, TranscriptionWorker::archiveFailures)
+                    .description("recordings that could not be moved to their store (recording.storage) and stayed local").register(metrics);
             FunctionCounter.builder("foresight_transcription_cpu_seconds", worker, TranscriptionWorker::cpuSeconds)
                     .description("CPU seconds spent transcribing (Vosk included)").register(metrics);
         }
@@ -186,7 +201,7 @@ public final class Server implements AutoCloseable {
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
-                .contactCenter(contact).start(config.http().host(), config.http().port());
+                .recordingStorage(storage).contactCenter(contact).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;
@@ -212,6 +227,7 @@ public final class Server implements AutoCloseable {
         h.put("database", db.healthy());
         h.put("sip", sip != null && sip.running());
         h.put("asr", asr != null);
+        h.put("recordings", recordingStorage == null ? "starting" : recordingStorage.describe());
         h.put("flowVersion", flows.current().version());
         h.put("predictor", training == null ? "starting" : learnedOrRules());
         h.put("flowErrors", flows.lastErrors().stream().map(Object::toString).toList());
@@ -249,6 +265,9 @@ public final class Server implements AutoCloseable {
     public void flushAcdStore() { acdStore.flush(); }
 
     public AlertMonitor alerts() { return alerts; }
+
+    /** Where recordings are kept (local folder or S3 bucket). */
+    public foresight.recording.storage.RecordingStorage recordingStorage() { return recordingStorage; }
 
     @Override
     public void close() {

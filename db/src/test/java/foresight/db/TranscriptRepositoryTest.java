@@ -58,4 +58,26 @@ class TranscriptRepositoryTest {
         }
         assertThat(transcripts.claim(2)).isEmpty();
     }
+
+    @Test
+    void reviewQueueCountsAnAgentsSampledCallsPerUtcDay() {
+        var calls = new CallRepository(db.dsl());
+        var transcripts = new TranscriptRepository(db.dsl());
+        long agent = new foresight.db.agent.AgentRepository(db.dsl()).upsert("q-agent", "Q", "foresight", "pw", java.util.Set.of()).id();
+        Instant day = Instant.parse("2026-11-20T10:00:00Z");
+        String[] ids = {"s1", "s2", "s3", "s4"};
+        Instant[] starts = {day, day.plusSeconds(3600), day.plusSeconds(86_400), day.minusSeconds(86_400)};
+        for (int i = 0; i < ids.length; i++) {
+            calls.create(ids[i], "sip-" + ids[i], "+1555", null, starts[i]);
+            calls.agent(ids[i], agent);
+        }
+        calls.create("s5", "sip-s5", "+1555", null, day);
+        assertThat(transcripts.sampledSameDayForAgentOf("s5")).as("no agent").isEqualTo(-1);
+        assertThat(transcripts.sampledSameDayForAgentOf("s1")).isZero();
+        transcripts.sampleForReview("s1");
+        transcripts.sampleForReview("s3"); // the next day
+        transcripts.sampleForReview("s4"); // the day before
+        assertThat(transcripts.sampledSameDayForAgentOf("s2")).as("only s1 is the same agent on the same day").isEqualTo(1);
+        assertThat(transcripts.sampledSameDayForAgentOf("s3")).isEqualTo(1);
+    }
 }

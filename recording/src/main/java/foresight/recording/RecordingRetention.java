@@ -5,8 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +21,16 @@ public final class RecordingRetention implements AutoCloseable {
     private final Clock clock;
     private volatile Thread thread;
 
+    private final foresight.recording.storage.RecordingStorage storage;
+
     public RecordingRetention(TranscriptRepository repository, int days, Clock clock) {
+        this(repository, days, clock, new foresight.recording.storage.LocalStorage());
+    }
+
+    /** Deletes through {@code storage}, so recordings moved to S3 are deleted there (local paths still from disk). */
+    public RecordingRetention(TranscriptRepository repository, int days, Clock clock, foresight.recording.storage.RecordingStorage storage) {
         if (days <= 0) throw new IllegalArgumentException("retention needs a positive number of days");
+        this.storage = storage;
         this.repository = repository;
         this.keep = Duration.ofDays(days);
         this.clock = clock;
@@ -37,10 +43,9 @@ public final class RecordingRetention implements AutoCloseable {
             var batch = repository.expiredRecordings(now.minus(keep), 500);
             if (batch.isEmpty()) return deleted;
             for (String[] r : batch) {
-                Path wav = Path.of(r[1]);
+                String wav = r[1];
                 try {
-                    Files.deleteIfExists(wav);
-                    Files.deleteIfExists(wav.resolveSibling(wav.getFileName().toString().replaceFirst("\\.wav$", "") + ".unredacted.wav"));
+                    storage.delete(wav);
                     repository.audioDeleted(r[0]);
                     deleted++;
                     log.info("call={} event=recording_deleted reason=retention days={}", r[0], keep.toDays());

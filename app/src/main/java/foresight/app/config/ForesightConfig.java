@@ -13,6 +13,11 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd);
     }
 
+    /** The same configuration with other recording settings. */
+    public ForesightConfig withRecording(Recording r) {
+        return new ForesightConfig(sip, http, database, speech, operator, r, transcription, demo, prediction, acd);
+    }
+
     /** The same configuration with other contact-center settings. */
     public ForesightConfig withAcd(Acd a) {
         return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a);
@@ -60,10 +65,19 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000);
     }
 
-    /** Where call recordings are written. */
     /** Where recordings go, whether the original audio is kept beside its redacted copy, and for how many days (0: forever). */
-    public record Recording(String dir, boolean keepUnredacted, int retentionDays) {
+    /**
+     * {@code storage}: {@code local} keeps recordings in {@code dir}; {@code s3} uploads each one, once transcribed
+     * and redacted, to an S3-compatible bucket ({@code s3Endpoint} empty = AWS; path-style addressing) and removes
+     * the local copy.
+     */
+    public record Recording(String dir, boolean keepUnredacted, int retentionDays, String storage, String s3Endpoint, String s3Region,
+                            String s3Bucket, String s3Prefix, String s3AccessKey, String s3SecretKey) {
         public static final Recording DEFAULT = new Recording("data/recordings", false, 0);
+
+        public Recording(String dir, boolean keepUnredacted, int retentionDays) {
+            this(dir, keepUnredacted, retentionDays, "local", "", "us-east-1", "", "recordings", "", "");
+        }
     }
 
     /** Post-call transcription workers. */

@@ -44,6 +44,12 @@ public final class HttpApi implements AutoCloseable {
     private RecordingControl recordingControl = (id, pause, by) -> false;
     private ContactPages contact;
 
+    /** Where recordings are read from for listening and download (default: local files). */
+    public HttpApi recordingStorage(foresight.recording.storage.RecordingStorage storage) {
+        qa.storage = storage;
+        return this;
+    }
+
     /** Adds the queue API, event stream, agent page and wallboard. */
     public HttpApi contactCenter(ContactPages pages) {
         this.contact = pages;

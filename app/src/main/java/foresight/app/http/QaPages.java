@@ -32,6 +32,7 @@ final class QaPages {
     private final CallRepository calls;
     private final TranscriptRepository transcripts;
     private final UserRepository users;
+    volatile foresight.recording.storage.RecordingStorage storage = new foresight.recording.storage.LocalStorage();
 
     QaPages(CallRepository calls, TranscriptRepository transcripts, UserRepository users) {
         this.calls = calls;
@@ -210,14 +211,23 @@ final class QaPages {
             return;
         }
         var c = calls.find(id);
-        if (c.isEmpty() || c.get().recordingPath() == null || !Files.exists(Path.of(c.get().recordingPath()))) {
+        foresight.recording.storage.RecordingStorage.Audio audio = null;
+        if (c.isPresent() && c.get().recordingPath() != null) {
+            try {
+                audio = storage.open(c.get().recordingPath());
+            } catch (java.io.IOException e) {
+                audio = null; // deleted by retention, or its store cannot be reached: the reason is in the log
+                if (!(e instanceof java.nio.file.NoSuchFileException)) org.slf4j.LoggerFactory.getLogger(QaPages.class)
+                        .warn("call={} event=recording_unreadable location={} error={}", id, c.get().recordingPath(), e.toString());
+            }
+        }
+        if (audio == null) {
             ctx.status(HttpStatus.NOT_FOUND).result("no recording for call " + id);
             return;
         }
         users.audit(user.get().username(), action, id);
-        Path wav = Path.of(c.get().recordingPath());
         ctx.header("Content-Disposition", "inline; filename=\"" + id + ".wav\"");
-        ctx.writeSeekableStream(Files.newInputStream(wav), "audio/wav", Files.size(wav));
+        ctx.writeSeekableStream(audio.in(), "audio/wav", audio.length());
     }
 
     // ---- html ------------------------------------------------------------------------------------------------

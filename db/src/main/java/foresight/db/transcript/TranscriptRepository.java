@@ -106,6 +106,26 @@ public final class TranscriptRepository {
                 .fetch(r -> new QaHitRow(r.getCategory(), r.getChannel(), r.getPhrase(), r.getStartMs(), r.getEndMs()));
     }
 
+    /** The recording now lives at {@code location} (moved to its store after transcription). */
+    public void recordingMoved(String callId, String location) {
+        dsl.transaction(tx -> {
+            tx.dsl().update(RECORDINGS).set(RECORDINGS.PATH, location).where(RECORDINGS.CALL_ID.eq(callId)).execute();
+            tx.dsl().update(CALLS).set(CALLS.RECORDING_PATH, location).where(CALLS.ID.eq(callId)).execute();
+        });
+    }
+
+    /**
+     * How many calls of this call's agent, started the same UTC day, are already in the review queue; -1 when the
+     * call has no agent.
+     */
+    public int sampledSameDayForAgentOf(String callId) {
+        var c = dsl.select(CALLS.AGENT_ID, CALLS.STARTED_AT).from(CALLS).where(CALLS.ID.eq(callId)).fetchOne();
+        if (c == null || c.value1() == null) return -1;
+        var day = c.value2().withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDate().atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+        return dsl.fetchCount(CALLS, CALLS.AGENT_ID.eq(c.value1()).and(CALLS.SAMPLED_FOR_REVIEW.isTrue())
+                .and(CALLS.STARTED_AT.ge(day)).and(CALLS.STARTED_AT.lt(day.plusDays(1))));
+    }
+
     public void sampleForReview(String callId) {
         dsl.update(CALLS).set(CALLS.SAMPLED_FOR_REVIEW, true).where(CALLS.ID.eq(callId)).execute();
     }

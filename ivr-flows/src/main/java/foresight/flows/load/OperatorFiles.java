@@ -378,8 +378,9 @@ public final class OperatorFiles {
     }
 
     private static QaRules parseQaRules(YamlView y, Node root) {
-        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact", "review_sample_rate"));
+        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact", "review_sample_rate", "review_min_per_agent_per_day"));
         double sampleRate = y.number(top, "review_sample_rate", root, "qa rules file", 0, 0, 1);
+        int minPerAgent = (int) y.number(top, "review_min_per_agent_per_day", root, "qa rules file", 0, 0, 1000);
         boolean redact = !top.containsKey("redact") || "true".equalsIgnoreCase(y.string(top, "redact", root, "qa rules file", false));
         List<QaRules.Category> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
@@ -408,7 +409,7 @@ public final class OperatorFiles {
             int points = (int) y.number(m, "points", item, what, 0, -100, 100);
             if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points, silence, overtalk));
         }
-        return new QaRules(out, redact, sampleRate);
+        return new QaRules(out, redact, sampleRate, minPerAgent);
     }
 
     private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);

@@ -10,11 +10,15 @@ import java.util.List;
  * @param redact     replace card numbers, phone numbers, e-mail addresses and spoken digit runs in the stored
  *                   transcript and in the audio
  * @param reviewSampleRate share of calls with an agent (0–1) drawn at random into the QA review queue
+ * @param reviewMinPerAgentPerDay every agent gets at least this many calls a day (UTC) in the review queue: a call
+ *                   not drawn at random is still sampled while its agent has fewer than this sampled that day
  */
-public record QaRules(List<Category> categories, boolean redact, double reviewSampleRate) {
-    public static final QaRules DEFAULT = new QaRules(List.of(), true, 0);
+public record QaRules(List<Category> categories, boolean redact, double reviewSampleRate, int reviewMinPerAgentPerDay) {
+    public static final QaRules DEFAULT = new QaRules(List.of(), true, 0, 0);
 
-    public QaRules(List<Category> categories, boolean redact) { this(categories, redact, 0); }
+    public QaRules(List<Category> categories, boolean redact) { this(categories, redact, 0, 0); }
+
+    public QaRules(List<Category> categories, boolean redact, double reviewSampleRate) { this(categories, redact, reviewSampleRate, 0); }
 
     public QaRules {
         categories = List.copyOf(categories);

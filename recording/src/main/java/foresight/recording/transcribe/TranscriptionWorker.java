@@ -37,6 +37,8 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final int maxAttempts;
     private final Supplier<QaRules> rules;
     private final boolean keepUnredacted;
+    private volatile foresight.recording.storage.RecordingStorage storage = new foresight.recording.storage.LocalStorage();
+    private final java.util.concurrent.atomic.AtomicLong archiveFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong audioMillis = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -68,6 +70,15 @@ public final class TranscriptionWorker implements AutoCloseable {
         this.pollInterval = pollInterval;
         this.maxAttempts = maxAttempts;
     }
+
+    /** Where finished recordings go once transcribed and redacted (default: they stay in the local folder). */
+    public TranscriptionWorker storage(foresight.recording.storage.RecordingStorage storage) {
+        this.storage = storage;
+        return this;
+    }
+
+    /** Recordings that could not be moved to their store (they stay local; the warning names them). */
+    public long archiveFailures() { return archiveFailures.get(); }
 
     public TranscriptionWorker start() {
         // A platform thread, so the CPU time Vosk spends on it can be measured (virtual threads report none).
@@ -136,9 +147,23 @@ public final class TranscriptionWorker implements AutoCloseable {
             }
             repository.complete(job, segments, hits, score, missing, redactions);
             Long agentJoined = repository.agentJoinedMs(job.callId());
-            if (agentJoined != null && qa.reviewSampleRate() > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < qa.reviewSampleRate()) {
-                repository.sampleForReview(job.callId());
-                log.info("call={} event=sampled_for_review rate={}", job.callId(), qa.reviewSampleRate());
+            if (agentJoined != null) {
+                String why = qa.reviewSampleRate() > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < qa.reviewSampleRate() ? "random" : null;
+                if (why == null && qa.reviewMinPerAgentPerDay() > 0) {
+                    int already = repository.sampledSameDayForAgentOf(job.callId());
+                    if (already >= 0 && already < qa.reviewMinPerAgentPerDay()) why = "agent_minimum";
+                }
+                if (why != null) {
+                    repository.sampleForReview(job.callId());
+                    log.info("call={} event=sampled_for_review reason={} rate={} min_per_agent_per_day={}", job.callId(), why, qa.reviewSampleRate(), qa.reviewMinPerAgentPerDay());
+                }
+            }
+            try {
+                String location = storage.archive(job.callId(), path);
+                if (!location.equals(path.toString())) repository.recordingMoved(job.callId(), location);
+            } catch (java.io.IOException | RuntimeException e) {
+                archiveFailures.incrementAndGet();
+                log.warn("call={} event=recording_archive_failed store={} path={} error={}", job.callId(), storage.describe(), path, e.toString());
             }
             long audioMs = audio.channels()[0].length * 1000L / audio.sampleRateHz();
             long cpuNs = cpu0 >= 0 && THREADS.getCurrentThreadCpuTime() >= 0 ? THREADS.getCurrentThreadCpuTime() - cpu0 : 0;
