@@ -95,6 +95,8 @@ public final class AcdBenchCommand implements Runnable {
 
     @Override
     public void run() {
+        // One line per call event would be 10,000s of lines here; the results are what matter.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.WARN);
         try {
             Path work = Files.createTempDirectory("acd-bench");
             Path operator = work.resolve("operator");
@@ -127,7 +129,12 @@ public final class AcdBenchCommand implements Runnable {
         for (int i = 0; i < agents; i++) repo.upsert("b" + i, "Bench " + i, "foresight", "x", Set.of("q" + (i % QUEUES), "q" + ((i + 1) % QUEUES)));
         acd.reloadAgents();
         Instant forever = Instant.now().plus(Duration.ofDays(1));
-        for (var a : repo.all()) if (a.username().startsWith("b")) acd.registered(a.id(), "sip:" + a.username() + "@127.0.0.1:9", forever);
+        for (var a : repo.all()) {
+            if (!a.username().startsWith("b")) continue;
+            String contact = "sip:" + a.username() + "@127.0.0.1:9"; // never dialled: calls are simulated
+            repo.register(a.id(), contact, forever); // PostgreSQL is the source of truth the ACD re-reads every 2 s
+            acd.registered(a.id(), contact, forever);
+        }
         var queues = server.acd().snapshot().queues().stream().map(Acd.QueueView::definition).toList();
         String[] tiers = {"standard", "standard", "standard", "gold", "vip"};
         Random rnd = new Random(42);
@@ -156,9 +163,10 @@ public final class AcdBenchCommand implements Runnable {
         String token = "bench-" + System.nanoTime();
         new UserRepository(server.database().dsl()).upsert("bench-supervisor", "supervisor", token);
         String base = "http://127.0.0.1:" + server.httpPort();
-        var http = HttpClient.newHttpClient();
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as a browser's EventSource: no h2c upgrade
         Map<String, Long> streamedAt = new ConcurrentHashMap<>();
-        var stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer " + token).build(),
+        var stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer " + token)
+                        .header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         CountDownLatch connected = new CountDownLatch(1);
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
@@ -176,7 +184,7 @@ public final class AcdBenchCommand implements Runnable {
                 // stream closed at the end
             }
         });
-        connected.await(10, TimeUnit.SECONDS);
+        if (!connected.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the event stream sent nothing in 10 s (status " + stream.statusCode() + ")");
 
         long[] decision = new long[decisions];
         long[] wallboard = new long[decisions];
@@ -201,6 +209,7 @@ public final class AcdBenchCommand implements Runnable {
             String n = next;
             long waitUntil = System.nanoTime() + 5_000_000_000L;
             while (!streamedAt.containsKey(n) && System.nanoTime() < waitUntil) Thread.sleep(0, 200_000);
+            if (!streamedAt.containsKey(n)) throw new IllegalStateException("offer for " + n + " not seen on /api/events within 5 s");
             wallboard[measured] = streamedAt.getOrDefault(n, waitUntil) - start;
             measured++;
             newCaller.run(); // keep the line as long as it was

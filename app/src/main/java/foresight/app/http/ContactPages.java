@@ -249,6 +249,12 @@ public final class ContactPages {
      */
     private void stream(Context ctx, boolean allowed, Predicate<EventHub.Event> filter) throws Exception {
         if (!allowed) return;
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            ctx.status(HttpStatus.NOT_ACCEPTABLE).contentType("application/json")
+                    .result("{\"error\":\"this is a server-sent event stream: send Accept: text/event-stream (browsers' EventSource does)\"}");
+            return;
+        }
         new SseHandler(client -> {
             client.keepAlive();
             EventHub.Subscription sub = events.subscribe(filter);
@@ -257,7 +263,21 @@ public final class ContactPages {
         }).handle(ctx);
     }
 
+    private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
+
+    /** Ends every open event stream (server shutdown), so no request outlives the HTTP server. */
+    void closeStreams() {
+        for (SseClient c : streams) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.debug("event=sse_close_failed error={}", e.toString());
+            }
+        }
+    }
+
     private void pump(SseClient client, EventHub.Subscription sub) {
+        streams.add(client);
         try (sub) {
             client.sendComment("connected");
             while (!client.terminated()) {
@@ -272,6 +292,13 @@ public final class ContactPages {
             }
         } catch (Exception e) {
             log.debug("event=sse_closed error={}", e.toString());
+        } finally {
+            streams.remove(client);
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.debug("event=sse_close_failed error={}", e.toString());
+            }
         }
     }
 

@@ -217,6 +217,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (contact != null) contact.closeStreams();
         if (app != null) app.stop();
     }
 }

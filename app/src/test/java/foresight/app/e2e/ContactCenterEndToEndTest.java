@@ -407,8 +407,22 @@ class ContactCenterEndToEndTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/queues")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/queues")).header("Authorization", "Bearer qa-only-token").build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer qa-only-token").build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer qa-only-token")
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        users.upsert("crm", "supervisor", "crm-token");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer crm-token").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("not asking for an event stream").isEqualTo(406);
+        var stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer crm-token")
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
+            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(acd.ready("3103", false, "crm-test")).isTrue(); // an agent-state event for the CRM to see
+            String line;
+            boolean seen = false;
+            while (!seen && (line = in.readLine()) != null) seen = line.startsWith("data:") && line.contains("\"agent\":\"3103\"") && line.contains("crm-test");
+            assertThat(seen).as("the CRM read Cy's state change from the stream").isTrue();
+        }
+        acd.ready("3103", true, null);
     }
 
     @Test
