@@ -267,14 +267,22 @@ public final class Acd implements AutoCloseable {
             Instant now = clock.instant();
             if (expiresAt.isAfter(now)) s.contacts.put(contact, expiresAt);
             else s.contacts.remove(contact);
-            boolean reachable = !s.liveContacts(now).isEmpty();
-            if (settings.loginOnRegister() && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
-                move(s, AgentState.AVAILABLE, "registered");
-            } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
-                move(s, AgentState.LOGGED_OUT, "unregistered");
-            }
+            phonesChanged(s, now);
             dispatch();
         });
+    }
+
+    /**
+     * After the agent's phones changed: the first phone logs them in (unless they logged out themselves), the last
+     * one gone logs them out. Under the lock.
+     */
+    private void phonesChanged(Slot s, Instant now) {
+        boolean reachable = !s.liveContacts(now).isEmpty();
+        if (settings.loginOnRegister() && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
+            move(s, AgentState.AVAILABLE, "registered");
+        } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
+            move(s, AgentState.LOGGED_OUT, "unregistered");
+        }
     }
 
     /** The agent logs in (page or feature code): available if a phone is registered, else not ready ("no_phone"). */
@@ -813,12 +821,7 @@ public final class Acd implements AutoCloseable {
                 if (stored.equals(s.contacts)) continue;
                 s.contacts.clear();
                 s.contacts.putAll(stored);
-                boolean reachable = !s.liveContacts(now).isEmpty();
-                if (settings.loginOnRegister() && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
-                    move(s, AgentState.AVAILABLE, "registered");
-                } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
-                    move(s, AgentState.LOGGED_OUT, "unregistered");
-                }
+                phonesChanged(s, now);
             }
             dispatch();
         });

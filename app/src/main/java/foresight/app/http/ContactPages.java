@@ -359,7 +359,7 @@ public final class ContactPages {
         random.nextBytes(b);
         String sid = HexFormat.of().formatHex(b);
         agentSessions.put(sid, agent.get().username());
-        ctx.cookie(cookie(AGENT_COOKIE, sid));
+        ctx.cookie(sessionCookie(AGENT_COOKIE, sid));
         users.audit(agent.get().username(), "agent_login", "page");
         ctx.redirect("/agent");
     }
@@ -373,12 +373,13 @@ public final class ContactPages {
             QaPages.page(ctx, "Wallboard log in", wallboardLoginForm(u.isEmpty() ? "That token is not valid." : "Your role (" + u.get().role() + ") may not see the wallboard."));
             return;
         }
-        ctx.cookie(cookie(SESSION_COOKIE, token));
+        ctx.cookie(sessionCookie(SESSION_COOKIE, token));
         users.audit(u.get().username(), "login", "wallboard");
         ctx.redirect("/wallboard");
     }
 
-    private static Cookie cookie(String name, String value) {
+    /** A session cookie: HttpOnly, SameSite=Strict, whole site, 12 hours. */
+    static Cookie sessionCookie(String name, String value) {
         Cookie c = new Cookie(name, value);
         c.setHttpOnly(true);
         c.setPath("/");

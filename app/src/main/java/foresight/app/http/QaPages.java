@@ -7,13 +7,10 @@ import foresight.db.call.CallRepository;
 import foresight.db.call.CallSummary;
 import foresight.db.transcript.TranscriptRepository;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.SameSite;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -64,12 +61,7 @@ final class QaPages {
             page(ctx, "Log in", loginForm(user.isEmpty() ? "That token is not valid." : "Your role (" + user.get().role() + ") may not review calls."));
             return;
         }
-        Cookie c = new Cookie(COOKIE, token);
-        c.setHttpOnly(true);
-        c.setPath("/");
-        c.setSameSite(SameSite.STRICT);
-        c.setMaxAge((int) Duration.ofHours(12).toSeconds());
-        ctx.cookie(c);
+        ctx.cookie(ContactPages.sessionCookie(COOKIE, token));
         users.audit(user.get().username(), "login", "qa");
         ctx.redirect("/qa");
     }

@@ -95,6 +95,7 @@ class ContactCenterEndToEndTest {
                     wrap_up_seconds: 4
                     callback_key: "1"
                     alert_wait_seconds: 5
+                    announce_every_seconds: 10
                   - name: sales
                     skills: [sales]
                     strategy: longest-idle
@@ -203,6 +204,9 @@ class ContactCenterEndToEndTest {
                     assertThat(vEntry.tier()).isEqualTo("vip");
                     assertThat(vEntry.answeredAt()).as("the VIP was answered first").isBefore(s1Entry.answeredAt());
                     assertThat(s1Entry.answeredAt()).isBefore(s2Entry.answeredAt());
+                    assertThat(Duration.between(s2Entry.enteredAt(), s2Entry.answeredAt())).isGreaterThan(Duration.ofSeconds(10));
+                    assertThat(calls.eventTypes(second.id())).as("the caller who waited over 10 s heard their position and wait")
+                            .contains("position_announced");
                     assertThat(Duration.between(vipEnded, s1Entry.answeredAt())).as("Ann's 4 s wrap-up came before her next call")
                             .isGreaterThanOrEqualTo(Duration.ofMillis(3500));
                 }
@@ -416,11 +420,23 @@ class ContactCenterEndToEndTest {
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
             assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
-            assertThat(acd.ready("3103", false, "crm-test")).isTrue(); // an agent-state event for the CRM to see
-            String line;
-            boolean seen = false;
-            while (!seen && (line = in.readLine()) != null) seen = line.startsWith("data:") && line.contains("\"agent\":\"3103\"") && line.contains("crm-test");
-            assertThat(seen).as("the CRM read Cy's state change from the stream").isTrue();
+            var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    String line;
+                    boolean subscribed = false;
+                    while ((line = in.readLine()) != null) {
+                        if (!subscribed && line.startsWith(":") && line.contains("connected")) {
+                            subscribed = true; // the stream is following the ACD now: change an agent's state
+                            assertThat(acd.ready("3103", false, "crm-test")).isTrue();
+                        }
+                        if (line.startsWith("data:") && line.contains("\"agent\":\"3103\"") && line.contains("crm-test")) return true;
+                    }
+                    return false;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            assertThat(reading.get(15, TimeUnit.SECONDS)).as("the CRM read Cy's state change from the stream").isTrue();
         }
         acd.ready("3103", true, null);
     }
