@@ -44,10 +44,14 @@ public final class ServeCommand implements Callable<Integer> {
         String qa = server.newQaToken();
         out.append(" QA pages:          http://").append("0.0.0.0".equals(c.http().host()) ? host : c.http().host()).append(':').append(server.httpPort())
                 .append("/qa   reviewer token: ").append(qa != null ? qa : "(in " + java.nio.file.Path.of(c.database().embeddedDataDir()).resolveSibling("qa-token") + ")").append('\n');
+        String web = "http://" + ("0.0.0.0".equals(c.http().host()) ? host : c.http().host()) + ":" + server.httpPort();
+        out.append(" Agent page:        ").append(web).append("/agent   (log in with the agent's SIP user and password)\n");
+        out.append(" Wallboard:         ").append(web).append("/wallboard   (log in with the admin token)\n");
         out.append("\n Demo callers (set your softphone's user/display number to one of these):\n");
         for (var d : DemoData.CALLERS) out.append(String.format("   %-11s %-22s %s%n", d.phone(), d.who(), d.expect()));
         out.append("\n Demo agents (register a softphone to ").append(host).append(':').append(c.sip().port()).append(", realm ").append(c.sip().realm()).append("):\n");
         for (String[] a : DemoData.AGENTS) out.append(String.format("   user %-5s password %-11s %s%n", a[0], a[1], a[2]));
+        out.append("   feature codes from the phone: *41 log in, *42 log out, *43 not ready, *44 ready\n");
         out.append("\n Operator files: ").append(c.operator().dir()).append("  (edits are picked up live)\n");
         out.append(" Stop with Ctrl-C.\n");
         out.append("==================================================================\n");
