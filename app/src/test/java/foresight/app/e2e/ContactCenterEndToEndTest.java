@@ -340,6 +340,8 @@ class ContactCenterEndToEndTest {
                 alice.press('1');
                 // No reload by the test: the page follows the call by server-sent events.
                 wait.until(d -> d.findElements(By.id("screenpop")).size() == 1 && d.findElement(By.id("predicted")).getText().startsWith("refund"));
+                // Once she is on the call the panel stays put until the call changes (it is redrawn on this agent's events only).
+                wait.until(d -> "ON_CALL".equals(d.findElement(By.id("state")).getAttribute("data-state")));
                 assertThat(b.findElement(By.tagName("h2")).getText()).contains("Alice Carter").contains("gold");
                 assertThat(b.findElement(By.id("confirmed")).getText()).isEqualTo("yes: refund");
                 assertThat(b.findElement(By.id("ivr-transcript")).getText()).as("what Alice said to the IVR").containsPattern("ye(s|ah)");
@@ -383,7 +385,7 @@ class ContactCenterEndToEndTest {
             try (var line = callAndPick("+15550168", '1', since)) {
                 String callId = call("+15550168", since).id();
                 wait.until(d -> d.findElements(By.cssSelector("tr.waiting-call[data-call='" + callId + "']")).size() == 1);
-                assertThat(b.findElement(By.cssSelector("tr.queue[data-queue='support']")).getAttribute("data-waiting")).isEqualTo("1");
+                wait.until(d -> "1".equals(d.findElement(By.cssSelector("tr.queue[data-queue='support']")).getAttribute("data-waiting"))); // redrawn every 2 s
                 wait.until(d -> d.findElements(By.cssSelector("li.alert[data-kind='long_wait'][data-queue='support']")).size() == 1);
                 String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();

@@ -399,9 +399,10 @@ class HotlineEndToEndTest {
             browser.findElement(org.openqa.selenium.By.name("q")).sendKeys("cancel");
             browser.findElement(org.openqa.selenium.By.name("category")).sendKeys("escalation");
             browser.findElement(org.openqa.selenium.By.id("go")).click();
-            var link = wait.until(d -> d.findElement(org.openqa.selenium.By.cssSelector("a[href='/qa/calls/" + qaCallId + "']")));
-            assertThat(browser.findElement(org.openqa.selenium.By.id("results")).getText()).as("the snippet shows the match").contains("cancel");
-            link.click();
+            // The unfiltered page lists the call too: wait for the search's own page, or its elements go stale under us.
+            wait.until(d -> d.getCurrentUrl().contains("q=cancel"));
+            wait.until(d -> d.findElement(org.openqa.selenium.By.id("results")).getText().contains("cancel")); // the snippet shows the match
+            wait.until(d -> d.findElement(org.openqa.selenium.By.cssSelector("a[href='/qa/calls/" + qaCallId + "']"))).click();
 
             var js = (org.openqa.selenium.JavascriptExecutor) browser;
             wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').readyState")).intValue() >= 1);
