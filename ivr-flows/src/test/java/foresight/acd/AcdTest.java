@@ -1,10 +1,9 @@
 package foresight.acd;
 
-import foresight.call.AudioClip;
 import foresight.call.BridgeOutcome;
 import foresight.call.BridgeRequest;
 import foresight.call.CallControl;
-import foresight.call.MediaTap;
+import foresight.call.SilentCall;
 import foresight.db.agent.Agent;
 import foresight.flows.model.FlowSet;
 import foresight.flows.model.QueueDefinition;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -69,7 +67,7 @@ class AcdTest {
     }
 
     /** A caller whose bridge attempts follow a script per contact; records what was rung, in order. */
-    static class ScriptedCall implements CallControl {
+    static class ScriptedCall extends SilentCall {
         final String id;
         final Function<BridgeRequest, BridgeOutcome> script;
         final Map<String, BridgeOutcome> perContact;
@@ -78,6 +76,7 @@ class AcdTest {
         volatile boolean ended;
 
         ScriptedCall(String id, Map<String, BridgeOutcome> script, List<String> answeredOrder) {
+            super(id);
             this.id = id;
             this.perContact = script;
             this.answeredOrder = answeredOrder;
@@ -89,6 +88,7 @@ class AcdTest {
 
         /** Everyone answers. */
         ScriptedCall(String id, List<String> answeredOrder) {
+            super(id);
             this.id = id;
             this.perContact = null;
             this.answeredOrder = answeredOrder;
@@ -115,23 +115,8 @@ class AcdTest {
 
         List<String> flatRung() { return rung.stream().flatMap(List::stream).toList(); }
 
-        @Override public String id() { return id; }
-        @Override public String sipCallId() { return "sip-" + id; }
-        @Override public String callerNumber() { return "+1555" + id; }
-        @Override public boolean ringFor(Duration d) { return true; }
-        @Override public void answer() { }
-        @Override public void play(AudioClip clip) { }
-        @Override public PlaybackHandle startPlayback(AudioClip clip) { return new PlaybackHandle() { public void stop() { } public boolean await() { return true; } }; }
-        @Override public PlaybackHandle startLoop(AudioClip clip) { return startPlayback(clip); }
-        @Override public BlockingQueue<short[]> listen() { return new LinkedBlockingQueue<>(); }
-        @Override public void stopListening() { }
-        @Override public char nextDigit(Duration wait) { return 0; }
-        @Override public void clearDigits() { }
-        @Override public void tap(MediaTap tap) { }
         @Override public void hangUp(String reason) { ended = true; }
         @Override public boolean isEnded() { return ended; }
-        @Override public foresight.media.rtp.RtpSession.PeerReport callerPeerReport() { return null; }
-        @Override public foresight.media.rtp.ReceptionStats.Snapshot callerReception() { return new foresight.media.rtp.ReceptionStats.Snapshot(0, 0, 0); }
     }
 
     static final BridgeOutcome BUSY = new BridgeOutcome.NotAnswered(486, "status:486");

@@ -3,11 +3,9 @@ package foresight.app.cli;
 import foresight.acd.Acd;
 import foresight.app.Server;
 import foresight.app.config.ForesightConfig;
-import foresight.call.AudioClip;
 import foresight.call.BridgeOutcome;
 import foresight.call.BridgeRequest;
-import foresight.call.CallControl;
-import foresight.call.MediaTap;
+import foresight.call.SilentCall;
 import foresight.db.agent.AgentRepository;
 import foresight.db.audit.UserRepository;
 import foresight.flows.model.QueueDefinition;
@@ -30,11 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,12 +55,11 @@ public final class AcdBenchCommand implements Runnable {
     static final int QUEUES = 5;
 
     /** A simulated caller: rung agents "answer" at once and talk until the bench hangs up. */
-    private static final class SimCall implements CallControl {
-        final String id;
+    private static final class SimCall extends SilentCall {
         final CompletableFuture<Void> hangup = new CompletableFuture<>();
         volatile boolean talking;
 
-        SimCall(String id) { this.id = id; }
+        SimCall(String id) { super(id); }
 
         @Override
         public BridgeOutcome bridge(BridgeRequest r) {
@@ -74,23 +69,7 @@ public final class AcdBenchCommand implements Runnable {
             return new BridgeOutcome.Talked("caller", Duration.ofSeconds(1));
         }
 
-        @Override public String id() { return id; }
-        @Override public String sipCallId() { return id; }
-        @Override public String callerNumber() { return "+1" + id.hashCode(); }
-        @Override public boolean ringFor(Duration d) { return true; }
-        @Override public void answer() { }
-        @Override public void play(AudioClip clip) { }
-        @Override public PlaybackHandle startPlayback(AudioClip clip) { return new PlaybackHandle() { public void stop() { } public boolean await() { return true; } }; }
-        @Override public PlaybackHandle startLoop(AudioClip clip) { return startPlayback(clip); }
-        @Override public BlockingQueue<short[]> listen() { return new LinkedBlockingQueue<>(); }
-        @Override public void stopListening() { }
-        @Override public char nextDigit(Duration wait) { return 0; }
-        @Override public void clearDigits() { }
-        @Override public void tap(MediaTap tap) { }
         @Override public void hangUp(String reason) { hangup.complete(null); }
-        @Override public boolean isEnded() { return false; }
-        @Override public foresight.media.rtp.RtpSession.PeerReport callerPeerReport() { return null; }
-        @Override public foresight.media.rtp.ReceptionStats.Snapshot callerReception() { return new foresight.media.rtp.ReceptionStats.Snapshot(0, 0, 0); }
     }
 
     @Override
