@@ -226,7 +226,7 @@ public final class Server implements AutoCloseable {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("database", db.healthy());
         h.put("sip", sip != null && sip.running());
-        h.put("asr", asr != null);
+        h.put("asr", asr != null && asr.decodesSilence());
         h.put("recordings", recordingStorage == null ? "starting" : recordingStorage.describe());
         h.put("flowVersion", flows.current().version());
         h.put("predictor", training == null ? "starting" : learnedOrRules());

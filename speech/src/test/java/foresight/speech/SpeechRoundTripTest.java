@@ -55,4 +55,10 @@ class SpeechRoundTripTest {
         Utterance u = asr.listen(frames(new short[0], 100), Duration.ofMillis(500), Duration.ofSeconds(5), () -> false);
         assertThat(u.outcome()).isEqualTo(Utterance.Outcome.NO_INPUT);
     }
+
+    @Test
+    void theHealthCheckCreatesARecogniserAndDecodesSilence() {
+        assertThat(asr.decodesSilence()).isTrue();
+        assertThat(asr.availableRecognisers()).as("the check does not hold a live recogniser").isEqualTo(2);
+    }
 }

@@ -13,6 +13,24 @@ public final class Main implements Runnable {
     public void run() { new CommandLine(this).usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling: a configuration mistake is the user's to fix, so it is printed as
+     * its one-line message ({@code foresight.yml:12: ...}) with exit code 2, never as a stack trace.
+     */
+    public static CommandLine commandLine() {
+        var cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof foresight.app.config.ConfigLoader.ConfigException ce) {
+                    cmd.getErr().println("foresight: " + ce.getMessage());
+                    return 2;
+                }
+            }
+            throw e;
+        });
+        return cl;
     }
 }

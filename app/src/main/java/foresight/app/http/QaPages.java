@@ -9,8 +9,6 @@ import foresight.db.transcript.TranscriptRepository;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +23,7 @@ final class QaPages {
     static final Set<String> PAGE_READERS = Set.of("qa", "supervisor", "admin");
     static final Set<String> LISTENERS = Set.of("qa", "supervisor");
     private static final String COOKIE = "foresight_session";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QaPages.class);
 
     private final CallRepository calls;
     private final TranscriptRepository transcripts;
@@ -141,7 +140,17 @@ final class QaPages {
                 .append(dt("Confirmed", c.confirmed() == null ? "—" : c.confirmed() ? "yes: " + c.confirmedReason() : "no" + (c.confirmedReason() == null ? "" : ", then " + c.confirmedReason())))
                 .append(dt("QA score", c.qaScore() == null ? "—" : String.valueOf(c.qaScore())))
                 .append(dt("Redacted", c.redactions() == null ? "—" : c.redactions() + " stretch(es)")).append("</dl>");
-        if (c.recordingPath() != null && !Files.exists(Path.of(c.recordingPath()))) {
+        Boolean audioThere = null; // null: the store could not be asked
+        if (c.recordingPath() != null) {
+            try {
+                audioThere = storage.exists(c.recordingPath());
+            } catch (java.io.IOException e) {
+                log.warn("call={} event=recording_unreachable location={} error={}", id, c.recordingPath(), e.getMessage());
+            }
+        }
+        if (c.recordingPath() != null && audioThere == null) {
+            h.append("<p id='no-audio'>The recording's store cannot be reached right now; try again later.</p>");
+        } else if (c.recordingPath() != null && !audioThere) {
             h.append("<p id='no-audio'>The audio was deleted after the retention period; the transcript and QA results stay.</p>");
         } else if (LISTENERS.contains(u.get().role()) && c.recordingPath() != null) {
             h.append("<audio id='player' controls preload='auto' src='/qa/calls/").append(esc(id)).append("/audio'></audio>");

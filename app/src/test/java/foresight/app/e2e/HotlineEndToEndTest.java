@@ -350,16 +350,41 @@ class HotlineEndToEndTest {
     @Order(10)
     void aSpokenCardNumberIsRedactedFromTheTranscriptAndTheAudio() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
-        try (var line = phone.dial(HOTLINE, "+15550199")) {
-            line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
-            short[] cardNumber = WavReader.read(Voices.wav8k("My card number is five one two three four five six seven eight nine one two three four five six.",
-                    work.resolve("voices"), 0, 180, "en-us+f2")).channels()[0];
-            line.say(cardNumber);
-            line.voicedFramesDuring(Duration.ofSeconds(3));
-            line.call.hangUp("caller done");
+        // Everything the server logs while the caller reads a card number at the "why are you calling?" question.
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        root.addAppender(logged);
+        CallSummary c;
+        try {
+            try (var line = phone.dial(HOTLINE, "+15550199")) {
+                line.awaitEndOfPrompt(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30));
+                short[] cardNumber = WavReader.read(Voices.wav8k("My card number is five one two three four five six seven eight nine one two three four five six.",
+                        work.resolve("voices"), 0, 180, "en-us+f2")).channels()[0];
+                line.say(cardNumber);
+                line.voicedFramesDuring(Duration.ofSeconds(3));
+                line.call.hangUp("caller done");
+            }
+            c = awaitCall("+15550199", since, x -> !"active".equals(x.status()), "call ended");
+            String callId = c.id();
+            await("transcribed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> transcripts.fullText(callId).isPresent());
+        } finally {
+            root.detachAppender(logged);
         }
-        CallSummary c = awaitCall("+15550199", since, x -> !"active".equals(x.status()), "call ended");
-        await("transcribed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> transcripts.fullText(c.id()).isPresent());
+        var digitRun = java.util.regex.Pattern.compile("\\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)([\\s,.-]+(zero|oh|one|two|three|four|five|six|seven|eight|nine)){3,}\\b|5123456789123456");
+        var askEvents = server.database().dsl().fetch("select detail::text from call_events where call_id = ? and type = 'ask'", c.id());
+        assertThat(askEvents).as("the ask node stored what it heard").isNotEmpty();
+        assertThat(askEvents.get(0).get(0, String.class)).as("stored as the redactor left it").contains("[CARD]");
+        String logText = logged.list.stream().map(e -> e.getFormattedMessage()).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(logText).as("the server log while the card number was read").contains("event=ask").doesNotContainPattern(digitRun);
+        var tables = server.database().dsl().fetch("select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'")
+                .getValues(0, String.class);
+        assertThat(tables).contains("calls", "call_events", "transcript_segments");
+        for (String table : tables) {
+            for (var row : server.database().dsl().fetch("select t::text from \"" + table + "\" t")) {
+                assertThat(row.get(0, String.class)).as("a row of table " + table).doesNotContainPattern(digitRun);
+            }
+        }
         String stored = transcripts.fullText(c.id()).orElseThrow();
         assertThat(stored).as("stored transcript").contains("[CARD]").doesNotContainPattern("[0-9]")
                 .doesNotContainPattern("\\b(one|two|three|four|five|six|seven|eight|nine|zero)\\b");

@@ -92,6 +92,29 @@ class RecordingStorageEndToEndTest {
         assertThat(wav.channels().length).as("stereo: caller and agent/IVR").isEqualTo(2);
         assertThat(wav.channels()[0].length / 8000.0).as("about the 3 s SIPp held the call").isBetween(2.0, 6.0);
 
+        // The QA page asks the store, not the local disk: the player is there and the browser loads the audio from the bucket.
+        var service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        var options = new org.openqa.selenium.chrome.ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio");
+        var browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+        try {
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+            String base = "http://127.0.0.1:" + server.httpPort();
+            browser.get(base + "/qa/login");
+            browser.findElement(org.openqa.selenium.By.name("token")).sendKeys("qa-s3-token");
+            browser.findElement(org.openqa.selenium.By.id("login-button")).click();
+            wait.until(d -> d.getCurrentUrl().endsWith("/qa"));
+            browser.get(base + "/qa/calls/" + call.id());
+            assertThat(browser.findElements(org.openqa.selenium.By.id("no-audio"))).as("no 'deleted' notice for audio in the bucket").isEmpty();
+            var js = (org.openqa.selenium.JavascriptExecutor) browser;
+            wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').readyState")).intValue() >= 1);
+            assertThat(((Number) js.executeScript("return document.getElementById('player').duration")).doubleValue())
+                    .as("the player loaded the call's audio from the bucket").isBetween(2.0, 6.0);
+        } finally {
+            browser.quit();
+        }
+
         var transcripts = new TranscriptRepository(server.database().dsl());
         int deleted = new RecordingRetention(transcripts, 1, Clock.systemUTC(), server.recordingStorage()).runOnce(Instant.now().plus(Duration.ofDays(2)));
         assertThat(deleted).isGreaterThanOrEqualTo(1);
@@ -99,6 +122,9 @@ class RecordingStorageEndToEndTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.recordingStorage().open(call.recordingPath()))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(calls.find(call.id())).as("the call row stays").isPresent();
+        var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/qa/calls/" + call.id()))
+                .header("Authorization", "Bearer qa-s3-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).as("after retention the page says the audio was deleted").contains("id='no-audio'").contains("deleted");
         assertThat(transcripts.segments(call.id())).as("the transcript stays (it may be empty for a silent caller)").isNotNull();
     }
 }

@@ -19,6 +19,7 @@ import foresight.flows.model.QueueDefinition;
 import foresight.flows.model.Step;
 import foresight.recording.CallRecorder;
 import foresight.recording.RecordingStore;
+import foresight.recording.qa.Redactor;
 import foresight.speech.asr.SpeechRecognizer;
 import foresight.speech.asr.Utterance;
 import foresight.speech.intent.IntentMatcher;
@@ -331,8 +332,9 @@ public final class FlowRunner implements IncomingCallListener {
         Heard heard = promptAndListen(call, prompt(c.text(), ctx), c.timeout(), YesNo.grammar());
         YesNo.Answer a = heard.digit == '1' ? YesNo.Answer.YES : heard.digit == '2' ? YesNo.Answer.NO : YesNo.classify(heard.text);
         String predicted = ctx.lookup.getNow(null) == null ? null : ctx.lookup.getNow(null).prediction().map(Prediction::reasonId).orElse(null);
-        log.info("call={} event=confirm heard=\"{}\" digit={} answer={}", call.id(), heard.text, heard.digit == 0 ? "-" : heard.digit, a);
-        event(call, "confirm", Map.of("heard", heard.text, "answer", a.name()));
+        // What callers say may hold card numbers: it is redacted like transcripts before it is stored, and never logged.
+        log.info("call={} event=confirm heard_chars={} digit={} answer={}", call.id(), heard.text.length(), heard.digit == 0 ? "-" : heard.digit, a);
+        event(call, "confirm", Map.of("heard", Redactor.redactText(heard.text), "answer", a.name()));
         switch (a) {
             case YES -> {
                 if (predicted != null) ctx.vars.put("reason", predicted);
@@ -362,15 +364,17 @@ public final class FlowRunner implements IncomingCallListener {
         if (match.isEmpty()) match = new IntentMatcher(ctx.flowSet.reasons()).match(heard.text);
         if (match.isEmpty()) method = "-";
         String reason = match.map(IntentMatcher.Match::reasonId).orElse("-");
-        log.info("call={} event=ask heard=\"{}\" reason={} method={} score={}", call.id(), heard.text, reason, method,
+        // What callers say may hold card numbers: it is redacted like transcripts before it is stored, and never logged.
+        String said = Redactor.redactText(heard.text);
+        log.info("call={} event=ask heard_chars={} reason={} method={} score={}", call.id(), heard.text.length(), reason, method,
                 match.map(m -> String.format("%.2f", m.score())).orElse("-"));
-        event(call, "ask", Map.of("heard", heard.text, "reason", match.map(IntentMatcher.Match::reasonId).orElse(""), "method", method));
+        event(call, "ask", Map.of("heard", said, "reason", match.map(IntentMatcher.Match::reasonId).orElse(""), "method", method));
         if (match.isEmpty()) {
-            if (!heard.text.isBlank()) s.calls().reason(call.id(), null, heard.text);
+            if (!said.isBlank()) s.calls().reason(call.id(), null, said);
             return a.nomatch();
         }
         ctx.vars.put("reason", match.get().reasonId());
-        s.calls().reason(call.id(), match.get().reasonId(), heard.text);
+        s.calls().reason(call.id(), match.get().reasonId(), said);
         return a.matched();
     }
 

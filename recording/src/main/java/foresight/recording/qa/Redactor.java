@@ -67,6 +67,28 @@ public final class Redactor {
         return new Result(out, spans);
     }
 
+    /**
+     * The same redaction for text without timings (what the caller said at a question, before it is stored or
+     * logged): words are split on spaces, numerals written with punctuation ("4111-1111,") are split into their
+     * groups, and the result is the redacted words joined by single spaces.
+     */
+    public static String redactText(String text) {
+        if (text == null || text.isBlank()) return text;
+        List<TimedWord> words = new ArrayList<>();
+        for (String raw : text.trim().split("\\s+")) {
+            String token = raw.replaceAll("^[\\p{Punct}&&[^@\\[]]+|[\\p{Punct}&&[^\\]]]+$", "");
+            if (token.isEmpty()) continue;
+            if (token.matches("[0-9]+([-./,][0-9]+)+")) {
+                for (String group : token.split("[-./,]")) words.add(new TimedWord(group, words.size() * 100L, words.size() * 100L + 100));
+            } else {
+                words.add(new TimedWord(token, words.size() * 100L, words.size() * 100L + 100)); // one breath: no pauses known
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (TimedWord w : redact(words).words()) out.append(out.isEmpty() ? "" : " ").append(w.word());
+        return out.toString();
+    }
+
     /** How many digits a word stands for: "four" 1, "2024" 4, anything else 0. */
     static int digitCount(String word) {
         String w = word.toLowerCase();

@@ -18,6 +18,9 @@ public final class LocalStorage implements RecordingStorage {
     }
 
     @Override
+    public boolean exists(String location) { return Files.exists(Path.of(location)); }
+
+    @Override
     public void delete(String location) throws IOException {
         Path wav = Path.of(location);
         Files.deleteIfExists(wav);

@@ -20,6 +20,12 @@ public interface RecordingStorage {
     /** The recording at {@code location}; an IOException if it is not there. */
     Audio open(String location) throws IOException;
 
+    /**
+     * Whether the recording at {@code location} is there (deleted by retention: false). An IOException when the
+     * store cannot be asked (a bucket that does not answer), so callers can tell "gone" from "unknown".
+     */
+    boolean exists(String location) throws IOException;
+
     /** Removes the recording at {@code location} and its unredacted original; gone already is not an error. */
     void delete(String location) throws IOException;
 

@@ -94,6 +94,23 @@ public final class S3Storage implements RecordingStorage, AutoCloseable {
     }
 
     @Override
+    public boolean exists(String location) throws IOException {
+        if (!location.startsWith("s3://")) return local.exists(location);
+        String[] bk = bucketAndKey(location);
+        try {
+            s3.headObject(r -> r.bucket(bk[0]).key(bk[1]));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return false; // HEAD answers carry no error code, only the status
+            throw new IOException("asking for " + location + " failed: " + e.getMessage(), e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IOException("asking for " + location + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void delete(String location) throws IOException {
         if (!location.startsWith("s3://")) {
             local.delete(location);

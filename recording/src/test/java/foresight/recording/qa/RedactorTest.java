@@ -51,4 +51,15 @@ class RedactorTest {
         assertThat(text(Redactor.redact(said(s)).words())).isEqualTo(s);
         assertThat(Redactor.redact(said(s)).spans()).isEmpty();
     }
+
+    @Test
+    void textWithoutTimingsIsRedactedTheSameWayIncludingNumeralsWrittenWithPunctuation() {
+        assertThat(Redactor.redactText("my card number is five one two three four five six seven eight nine one two three four five six"))
+                .isEqualTo("my card number is [CARD]");
+        assertThat(Redactor.redactText("My card is 4111-1111-1111-1111, thanks.")).isEqualTo("My card is [CARD] thanks");
+        assertThat(Redactor.redactText("It's 4111 1111 1111 1111.")).isEqualTo("It's [CARD]");
+        assertThat(Redactor.redactText("mail jane.doe@example.org please")).isEqualTo("mail [EMAIL] please");
+        assertThat(Redactor.redactText("I want a refund for my order")).isEqualTo("I want a refund for my order");
+        assertThat(Redactor.redactText("")).isEmpty();
+    }
 }

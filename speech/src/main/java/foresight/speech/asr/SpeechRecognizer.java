@@ -47,6 +47,30 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     public int availableRecognisers() { return live.availablePermits(); }
 
+    private volatile long checkedAtNanos;
+    private volatile boolean lastCheck;
+
+    /**
+     * For /health: a recogniser can be created from the loaded model and decodes 100 ms of silence without error.
+     * The answer is kept for 10 s so a monitor polling /health costs nothing measurable.
+     */
+    public boolean decodesSilence() {
+        long now = System.nanoTime();
+        if (checkedAtNanos != 0 && now - checkedAtNanos < 10_000_000_000L) return lastCheck;
+        boolean ok;
+        try (Recognizer rec = new Recognizer(model, MODEL_RATE_HZ)) {
+            byte[] silence = new byte[(int) MODEL_RATE_HZ / 10 * 2];
+            rec.acceptWaveForm(silence, silence.length);
+            ok = rec.getFinalResult() != null;
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=asr_check_failed error={}", e.toString());
+            ok = false;
+        }
+        lastCheck = ok;
+        checkedAtNanos = now;
+        return ok;
+    }
+
     /**
      * Listens to 20 ms frames until the caller finishes a phrase, nothing is said within {@code noInput},
      * {@code maxDuration} passes, or {@code interrupt} turns true (e.g. a key was pressed).
