@@ -362,7 +362,13 @@ class HotlineEndToEndTest {
                 short[] cardNumber = WavReader.read(Voices.wav8k("My card number is five one two three four five six seven eight nine one two three four five six.",
                         work.resolve("voices"), 0, 180, "en-us+f2")).channels()[0];
                 line.say(cardNumber);
-                line.voicedFramesDuring(Duration.ofSeconds(3));
+                // Stay on the line until the question has taken the answer (the caller then hears the menu).
+                await("the ask node heard the answer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    CallSummary live = latestCallFrom("+15550199", since);
+                    return live != null && server.database().dsl().fetchCount(
+                            server.database().dsl().selectOne().from("call_events").where("call_id = ? and type = 'ask'", live.id())) > 0;
+                });
+                line.voicedFramesDuring(Duration.ofSeconds(1));
                 line.call.hangUp("caller done");
             }
             c = awaitCall("+15550199", since, x -> !"active".equals(x.status()), "call ended");
@@ -374,7 +380,8 @@ class HotlineEndToEndTest {
         var digitRun = java.util.regex.Pattern.compile("\\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)([\\s,.-]+(zero|oh|one|two|three|four|five|six|seven|eight|nine)){3,}\\b|5123456789123456");
         var askEvents = server.database().dsl().fetch("select detail::text from call_events where call_id = ? and type = 'ask'", c.id());
         assertThat(askEvents).as("the ask node stored what it heard").isNotEmpty();
-        assertThat(askEvents.get(0).get(0, String.class)).as("stored as the redactor left it").contains("[CARD]");
+        assertThat(askEvents.get(0).get(0, String.class)).as("stored as the redactor left it")
+                .containsPattern("\\[(CARD|PHONE|DIGITS)\\]");
         String logText = logged.list.stream().map(e -> e.getFormattedMessage()).collect(java.util.stream.Collectors.joining("\n"));
         assertThat(logText).as("the server log while the card number was read").contains("event=ask").doesNotContainPattern(digitRun);
         var tables = server.database().dsl().fetch("select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'")
