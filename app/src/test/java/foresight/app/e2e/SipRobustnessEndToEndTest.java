@@ -151,8 +151,9 @@ class SipRobustnessEndToEndTest {
             line.voicedFramesDuring(Duration.ofSeconds(1));
             line.press('2');
             awaitCall("+15550188", since, c -> "cards".equals(c.queue()), "queued in cards");
-            await("agent phone ringing").atMost(Duration.ofSeconds(10)).until(() -> Files.readString(work.resolve("agent-uas.log")).length() >= 0
-                    && calls.eventTypes(awaitCall("+15550188", since, c -> true, "call").id()).contains("queued"));
+            String callId = awaitCall("+15550188", since, c -> true, "call").id();
+            await("agent 1002's phone offered the call").atMost(Duration.ofSeconds(10)).until(() -> server.database().dsl().fetchCount(
+                    server.database().dsl().selectOne().from("acd_offers").where("call_id = ? and agent_id = ?", callId, agentId)) > 0);
             line.voicedFramesDuring(Duration.ofSeconds(2));
             line.call.hangUp("caller gave up");
         }
