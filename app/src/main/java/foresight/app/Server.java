@@ -117,7 +117,7 @@ public final class Server implements AutoCloseable {
         pacerRef = pacer;
         toClose.add(pacer);
         var sc = config.sip();
-        var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
+        var rtp = new RtpEngine(sc.bindHost(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
         toClose.add(rtp);
         var predictor = new CallReasonPredictor();
         predictorRef = predictor;
@@ -142,9 +142,9 @@ public final class Server implements AutoCloseable {
         var g = sc.guard();
         guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
-                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds())),
+                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost()),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
-        double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.host(), Duration.ofMillis(1500));
+        double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.bindHost(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));
         sip.start();
         toClose.add(sip);
@@ -255,6 +255,9 @@ public final class Server implements AutoCloseable {
     public SpeechRecognizer speech() { return asr; }
 
     public FloodGuard floodGuard() { return guard; }
+
+    /** The SIP side of this node (tests read its legs). */
+    public SipGateway sipGateway() { return sip; }
 
     public PredictorTraining predictorTraining() { return training; }
 

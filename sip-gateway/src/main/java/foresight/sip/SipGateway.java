@@ -93,7 +93,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds UDP and TCP on the configured host and port. */
+    /** Binds UDP and TCP on the configured bind address and port; Via headers name the advertised host. */
     public void start() throws Exception {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -106,6 +106,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         // Bursts of datagrams are lost with default socket buffers; 1 MiB holds a few thousand requests.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
@@ -113,14 +114,26 @@ public final class SipGateway implements SipListener, AutoCloseable {
         addresses = factory.createAddressFactory();
         headers = factory.createHeaderFactory();
         messages = factory.createMessageFactory();
-        ListeningPoint udp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.UDP);
-        ListeningPoint tcp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.TCP);
+        ListeningPoint udp = listen(config.bindHost(), ListeningPoint.UDP);
+        ListeningPoint tcp = listen(config.bindHost(), ListeningPoint.TCP);
         provider = stack.createSipProvider(udp);
         provider.addListeningPoint(tcp);
         provider.addSipListener(this);
         stack.start();
         running = true;
-        log.info("event=sip_started host={} port={} transports=udp,tcp", config.host(), config.port());
+        log.info("event=sip_started host={} bind={} port={} transports=udp,tcp", config.host(), config.bindHost(), config.port());
+    }
+
+    /**
+     * A listening point on {@code bindHost}; requests the stack builds itself (BYE, re-INVITE in a dialog) carry the
+     * advertised host in their Via (RFC 3261 §18.2.1: sent-by must be an address the peer can answer to, never 0.0.0.0).
+     */
+    private ListeningPoint listen(String bindHost, String transport) throws Exception {
+        ListeningPoint lp = stack.createListeningPoint(bindHost, config.port(), transport);
+        if (!bindHost.equals(config.host()) && lp instanceof gov.nist.javax.sip.ListeningPointImpl impl) {
+            impl.setSentBy(config.host() + ":" + config.port());
+        }
+        return lp;
     }
 
     public SipConfig config() { return config; }
@@ -136,6 +149,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         Request request = event.getRequest();
         if (!admitted(request)) return;
         try {
+            if (rejectUnsupportedVersion(event)) return;
             switch (request.getMethod()) {
                 case Request.INVITE -> onInvite(event);
                 case Request.ACK -> dialogs.onAck(request);
@@ -157,6 +171,19 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 // the transaction is already answered or gone; nothing more to tell the peer
             }
         }
+    }
+
+    /**
+     * RFC 3261 §8.2.2 and §21.5.6: a request of a SIP version other than 2.0 gets 505 Version Not Supported (an ACK,
+     * which has no response, is ignored). The stack's parser records every request as SIP/2.0; {@link VersionKeepingParserFactory} keeps the real one. Returns true if rejected.
+     */
+    private boolean rejectUnsupportedVersion(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        if (!(request instanceof gov.nist.javax.sip.message.SIPRequest r) || "SIP/2.0".equalsIgnoreCase(r.getSIPVersion())) return false;
+        log.info("event=request_rejected method={} call_id={} reason=version version={}", request.getMethod(), callId(request), r.getSIPVersion());
+        if (Request.ACK.equals(request.getMethod())) return true;
+        respond(event, messages.createResponse(Response.VERSION_NOT_SUPPORTED, request));
+        return true;
     }
 
     private void onInvite(RequestEvent event) throws Exception {

@@ -57,8 +57,7 @@ public final class ConfigLoader {
             throw new ConfigException("configuration: " + e.getOriginalMessage());
         }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
-            c = c.withSip(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
-                    c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()));
+            c = c.withSip(c.sip().withHost(primaryAddress()));
         }
         return c;
     }

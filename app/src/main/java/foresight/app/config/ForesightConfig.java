@@ -34,10 +34,24 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Acd DEFAULT = new Acd(3, 5, true, "", 3, 60, "");
     }
 
-    /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
+    /**
+     * SIP and RTP. {@code host} is advertised in Via, Contact and SDP ({@code auto}: this machine's first non-loopback
+     * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address).
+     */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
-                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
-        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT);
+                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0");
+
+        /** Listening on every address. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0");
+        }
+
+        /** The same settings advertising another host. */
+        public Sip withHost(String h) {
+            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost);
+        }
     }
 
     /** Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length. */
