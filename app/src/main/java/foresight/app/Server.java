@@ -140,7 +140,8 @@ public final class Server implements AutoCloseable {
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
                 transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock, dialer));
         var g = sc.guard();
-        guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
+        guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes()),
+                g.maxCallsPerSecond()), foresight.sip.guard.TrustedPeers.of(sc.trusted()), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
                 Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost()),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
@@ -196,6 +197,8 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
+        FunctionCounter.builder("foresight_sip_refused_overload", guard, FloodGuard::refusedOverload)
+                .description("new calls answered 503: the node was at sip.guard.maxCallsPerSecond").register(metrics);
         alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),

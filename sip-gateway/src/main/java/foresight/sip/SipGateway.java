@@ -147,7 +147,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
-        if (!admitted(request)) return;
+        if (!admitted(event)) return;
         try {
             if (rejectUnsupportedVersion(event)) return;
             switch (request.getMethod()) {
@@ -216,9 +216,12 @@ public final class SipGateway implements SipListener, AutoCloseable {
         if (dialed != null && dialed.startsWith("*")) {
             // Feature codes (*41 log in, *42 log out …) change an agent's state: only an agent may dial them, proven
             // by digest credentials (407 challenge, as a proxy would); anyone else gets 403.
-            var who = registrar == null ? java.util.Optional.<foresight.db.agent.Agent>empty() : registrar.authenticate(request);
+            // A trusted peer (the cluster's proxy) authenticated the phone itself: its From user names the agent.
+            boolean trustedPeer = guard != null && guard.trusted(source(request));
+            var who = registrar == null ? java.util.Optional.<foresight.db.agent.Agent>empty()
+                    : trustedPeer ? registrar.agentNamed(from) : registrar.authenticate(request);
             if (who.isEmpty()) {
-                boolean challenge = registrar != null && !Registrar.hasCredentials(request);
+                boolean challenge = registrar != null && !trustedPeer && !Registrar.hasCredentials(request);
                 st.sendResponse(challenge ? registrar.challengeProxy(request, messages, headers) : messages.createResponse(Response.FORBIDDEN, request));
                 log.info("event=invite_{} call_id={} dialed={} reason=feature_code_needs_agent", challenge ? "challenged" : "rejected", sipCallId, dialed);
                 return;
@@ -281,20 +284,46 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     /**
      * The flood guard's verdict, before any work. Requests inside a known dialog (ACK, BYE, CANCEL of our calls)
-     * always pass, so a rate limit never breaks a call in progress.
+     * always pass, so a rate limit never breaks a call in progress. A new INVITE over its source's rate, or over the
+     * node's ceiling of new calls per second, is refused with 503 and Retry-After (RFC 3261 §21.5.4) so the caller or
+     * carrier retries elsewhere or later; other requests over the limit, and scanners, get no answer at all.
      */
-    private boolean admitted(Request request) {
+    private boolean admitted(RequestEvent event) {
         if (guard == null) return true;
+        Request request = event.getRequest();
         String method = request.getMethod();
         if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method)
                 || Request.INFO.equals(method) || Request.UPDATE.equals(method) || Request.REFER.equals(method) || Request.NOTIFY.equals(method))
                 && legs.containsKey(callId(request))) return true;
         var ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
         String agent = ua == null ? null : String.join(" ", iterable(ua.getProduct()));
-        FloodGuard.Verdict v = guard.check(source(request), agent, System.nanoTime());
-        if (v == FloodGuard.Verdict.PASS) return true;
+        long now = System.nanoTime();
+        FloodGuard.Verdict v = guard.check(source(request), agent, now);
+        boolean newCall = Request.INVITE.equals(method);
+        if (v == FloodGuard.Verdict.PASS) {
+            if (!newCall || guard.admitCall(now)) return true;
+            refuse(event, "overload");
+            return false;
+        }
+        if (v == FloodGuard.Verdict.RATE_LIMITED && newCall) {
+            refuse(event, "rate_limited");
+            return false;
+        }
         log.debug("event=request_dropped method={} source={} verdict={}", method, source(request), v);
         return false;
+    }
+
+    /** 503 Service Unavailable with Retry-After: 1 for a new call the guard turned away. Never throws. */
+    private void refuse(RequestEvent event, String reason) {
+        Request request = event.getRequest();
+        try {
+            Response r = messages.createResponse(Response.SERVICE_UNAVAILABLE, request);
+            r.addHeader(headers.createRetryAfterHeader(1));
+            respond(event, r);
+            log.debug("event=invite_refused call_id={} source={} reason={}", callId(request), source(request), reason);
+        } catch (Exception e) {
+            log.debug("event=invite_refuse_failed call_id={} reason={} error={}", callId(request), reason, e.toString());
+        }
     }
 
     private static Iterable<String> iterable(java.util.ListIterator<?> it) {

@@ -39,24 +39,41 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
      * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address).
      */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
-                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost) {
-        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0");
+                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of());
+
+        public Sip {
+            trusted = trusted == null ? java.util.List.of() : java.util.List.copyOf(trusted);
+        }
+
+        /** No trusted peers. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, java.util.List.of());
+        }
 
         /** Listening on every address. */
         public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
                    int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
-            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0");
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0", java.util.List.of());
         }
 
         /** The same settings advertising another host. */
         public Sip withHost(String h) {
-            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost);
+            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted);
         }
     }
 
-    /** Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length. */
-    public record Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes) {
-        public static final Guard DEFAULT = new Guard(20, 60, 5, 10);
+    /**
+     * Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length;
+     * new calls per second the node accepts from all sources together, trusted ones included (0: no ceiling).
+     */
+    public record Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes, double maxCallsPerSecond) {
+        public static final Guard DEFAULT = new Guard(20, 60, 5, 10, 200);
+
+        public Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes) {
+            this(requestsPerSecond, burst, maxAuthFailures, banMinutes, DEFAULT.maxCallsPerSecond);
+        }
     }
 
     /** The web pages and API. */

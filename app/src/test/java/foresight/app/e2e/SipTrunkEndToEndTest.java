@@ -9,14 +9,18 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SIP edge as a carrier trunk and a softphone on the same machine meet it: the server listens on every address
- * but advertises 127.0.0.9, and answers requests of an unknown SIP version with 505. Real UDP and SIPp on loopback,
- * ports 31000-31999.
+ * but advertises 127.0.0.9, answers requests of an unknown SIP version with 505, takes a trusted trunk's calls
+ * (127.0.0.1) above the per-source limit and answers an untrusted source's excess calls (127.0.0.2) with 503.
+ * Real UDP and SIPp on loopback, ports 31000-31999; a short flow (a greeting, then hang up) keeps the calls cheap.
  */
 class SipTrunkEndToEndTest {
     static final int SIP_PORT = 31060;
@@ -29,10 +33,22 @@ class SipTrunkEndToEndTest {
         work = Files.createTempDirectory("foresight-trunk");
         Path operator = work.resolve("operator");
         HotlineEndToEndTest.copy(Path.of("../examples/hotline"), operator);
+        Files.writeString(operator.resolve("flows/hotline.yml"), """
+                flow: hotline
+                start: greet
+                nodes:
+                  greet:
+                    say: "Thank you for calling Foresight Bank. Please hold while we look at your account."
+                    next: bye
+                  bye:
+                    hangup: true
+                """);
         var base = TestConfigs.server(SIP_PORT, 31200, 20, work, operator.toString(), 1000, false, 4);
         var s = base.sip();
+        // 10 requests/s per source with a burst of 20 (a smaller default, so a short burst of calls crosses it); the node
+        // ceiling well above the test's rate.
         var sip = new ForesightConfig.Sip(ADVERTISED, SIP_PORT, 31200, 31998, s.realm(), s.ringTimeoutSeconds(), s.rtpTimeoutSeconds(),
-                s.maxCallMinutes(), s.guard(), "0.0.0.0");
+                s.maxCallMinutes(), new ForesightConfig.Guard(10, 20, 5, 10, 500), "0.0.0.0", List.of("127.0.0.1/32"));
         server = new Server(base.withSip(sip)).start();
     }
 
@@ -73,5 +89,42 @@ class SipTrunkEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(work.resolve("loopback-call.log").toFile()).start();
         assertThat(sipp.waitFor(40, TimeUnit.SECONDS)).isTrue();
         assertThat(sipp.exitValue()).as("SIPp call over loopback; log " + work.resolve("loopback-call.log")).isZero();
+    }
+
+    /** SIPp's final counters (SuccessfulCall, FailedCall, FailedUnexpectedMessage, ...) for CALLS calls at RATE/s from {@code from}. */
+    static Map<String, Long> sippBurst(String name, String from, int localPort, int mediaPort, int rate, int calls) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-i", from, "-p", String.valueOf(localPort),
+                "-mp", String.valueOf(mediaPort), "-r", String.valueOf(rate), "-rp", "1000", "-m", String.valueOf(calls), "-d", "1000",
+                "-nostdin", "-trace_stat", "-stf", "stats.csv", "-timeout", "40s")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("sipp.out").toFile()).start();
+        assertThat(sipp.waitFor(50, TimeUnit.SECONDS)).as("SIPp finished; " + dir).isTrue();
+        List<String> lines = Files.readAllLines(dir.resolve("stats.csv"));
+        String[] head = lines.get(0).split(";");
+        String[] last = lines.get(lines.size() - 1).split(";");
+        Map<String, Long> out = new HashMap<>();
+        for (int i = 0; i < head.length && i < last.length; i++) {
+            if (head[i].endsWith("(C)") && last[i].trim().matches("\\d+")) out.put(head[i].substring(0, head[i].length() - 3), Long.parseLong(last[i].trim()));
+        }
+        return out;
+    }
+
+    @Test
+    void aTrustedTrunkAbovePerSourceLimitGetsEveryCallThroughWhileAnUntrustedSourceIsAnswered503() throws Exception {
+        // 40 calls/s for 3 s from one address: four times the per-source rate, well beyond its burst.
+        var trunk = sippBurst("trusted", "127.0.0.1", 31064, 31910, 40, 120);
+        assertThat(trunk.get("SuccessfulCall")).as("trusted trunk calls answered; " + trunk).isEqualTo(120);
+        assertThat(trunk.get("FailedCall")).isZero();
+
+        long limitedBefore = server.floodGuard().droppedRateLimited();
+        var other = sippBurst("untrusted", "127.0.0.2", 31066, 31930, 40, 120);
+        long refused = server.floodGuard().droppedRateLimited() - limitedBefore;
+        assertThat(other.get("SuccessfulCall")).as("untrusted calls within the burst and rate; " + other).isBetween(30L, 90L);
+        assertThat(other.get("SuccessfulCall") + other.get("FailedCall")).isEqualTo(120);
+        // Each failed call got an answer (503, unexpected for SIPp's plain UAC scenario), none waited out a timeout.
+        assertThat(other.get("FailedUnexpectedMessage")).as("calls answered 503; " + other).isEqualTo(other.get("FailedCall")).isPositive();
+        assertThat(other.get("FailedMaxUDPRetrans")).isZero();
+        assertThat(refused).as("INVITEs the guard refused with 503").isEqualTo(other.get("FailedCall"));
+        assertThat(server.floodGuard().refusedOverload()).as("the node ceiling was never reached").isZero();
     }
 }
