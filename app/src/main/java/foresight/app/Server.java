@@ -80,11 +80,31 @@ public final class Server implements AutoCloseable {
     private AlertMonitor alerts;
     private Pacer pacerRef;
     private foresight.recording.storage.RecordingStorage recordingStorage;
+    private foresight.sip.tls.TlsIdentity tls; // null: SIP over TLS off
 
     public Server(ForesightConfig config) { this.config = config; }
 
+    /**
+     * The SIP/TLS certificate and key: the configured PEM files, or (both empty) a self-signed pair kept beside the
+     * data directory and reused on later starts. Null when sip.tlsPort is 0.
+     */
+    private foresight.sip.tls.TlsIdentity tlsIdentity(ForesightConfig.Sip sc) throws foresight.sip.tls.TlsSetupException {
+        if (sc.tlsPort() == 0) return null;
+        boolean certGiven = !sc.tlsCert().isBlank();
+        boolean keyGiven = !sc.tlsKey().isBlank();
+        if (certGiven != keyGiven) throw new foresight.sip.tls.TlsSetupException("sip.tlsCert and sip.tlsKey must be given together (or both left empty for a self-signed certificate)");
+        var id = certGiven ? foresight.sip.tls.TlsIdentity.load(Path.of(sc.tlsCert()), Path.of(sc.tlsKey()), clock.instant())
+                : foresight.sip.tls.TlsIdentity.selfSigned(Path.of(config.database().embeddedDataDir()).toAbsolutePath().getParent(), sc.host(), clock.instant());
+        log.info("event=sip_tls_identity cert={} self_signed={} sha256={}", id.certFile(), !certGiven, id.fingerprint());
+        return id;
+    }
+
+    /** SHA-256 fingerprint of the SIP/TLS certificate, or null if TLS is off. */
+    public String tlsFingerprint() { return tls == null ? null : tls.fingerprint(); }
+
     public Server start() throws Exception {
         long t0 = System.nanoTime();
+        tls = tlsIdentity(config.sip()); // first: a bad certificate stops start-up before anything else runs
         var dbc = config.database();
         db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
         toClose.add(db);
@@ -143,7 +163,8 @@ public final class Server implements AutoCloseable {
         guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes()),
                 g.maxCallsPerSecond()), foresight.sip.guard.TrustedPeers.of(sc.trusted()), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
-                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost()),
+                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost(),
+                sc.tlsPort(), tls == null ? "" : tls.certFile().toString(), tls == null ? "" : tls.keyFile().toString()),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
         double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.bindHost(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));

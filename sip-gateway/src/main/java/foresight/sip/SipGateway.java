@@ -107,6 +107,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
+        if (config.tlsPort() > 0) tlsProperties(p);
         // Bursts of datagrams are lost with default socket buffers; 1 MiB holds a few thousand requests.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
@@ -118,10 +119,35 @@ public final class SipGateway implements SipListener, AutoCloseable {
         ListeningPoint tcp = listen(config.bindHost(), ListeningPoint.TCP);
         provider = stack.createSipProvider(udp);
         provider.addListeningPoint(tcp);
+        if (config.tlsPort() > 0) provider.addListeningPoint(listen(config.bindHost(), config.tlsPort(), ListeningPoint.TLS));
         provider.addSipListener(this);
         stack.start();
         running = true;
-        log.info("event=sip_started host={} bind={} port={} transports=udp,tcp", config.host(), config.bindHost(), config.port());
+        log.info("event=sip_started host={} bind={} port={} transports=udp,tcp{}", config.host(), config.bindHost(), config.port(),
+                config.tlsPort() > 0 ? ",tls:" + config.tlsPort() : "");
+    }
+
+    /**
+     * SIP over TLS (RFC 3261 §26.2): TLS 1.2 and 1.3 only, AEAD cipher suites with forward secrecy, no client
+     * certificates asked for (phones authenticate with digest). The NIO transport runs every connection's handshake on
+     * its selector, so a peer that sends garbage or stalls its handshake holds a socket (closed when idle), never a
+     * thread; it also carries TCP then.
+     */
+    private void tlsProperties(Properties p) {
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", foresight.sip.tls.PemSecurityManagerProvider.class.getName());
+        p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.CERT, config.tlsCert());
+        p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.KEY, config.tlsKey());
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",",
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        // A connection that carries nothing for 5 minutes is closed (a stalled handshake included); registered phones
+        // re-register and keep theirs alive well within that.
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
     }
 
     /**
@@ -129,9 +155,13 @@ public final class SipGateway implements SipListener, AutoCloseable {
      * advertised host in their Via (RFC 3261 §18.2.1: sent-by must be an address the peer can answer to, never 0.0.0.0).
      */
     private ListeningPoint listen(String bindHost, String transport) throws Exception {
-        ListeningPoint lp = stack.createListeningPoint(bindHost, config.port(), transport);
+        return listen(bindHost, config.port(), transport);
+    }
+
+    private ListeningPoint listen(String bindHost, int port, String transport) throws Exception {
+        ListeningPoint lp = stack.createListeningPoint(bindHost, port, transport);
         if (!bindHost.equals(config.host()) && lp instanceof gov.nist.javax.sip.ListeningPointImpl impl) {
-            impl.setSentBy(config.host() + ":" + config.port());
+            impl.setSentBy(config.host() + ":" + port);
         }
         return lp;
     }
@@ -239,7 +269,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 legs.put(sipCallId, leg);
                 Response ringing = messages.createResponse(Response.RINGING, request);
                 ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(leg.localTag);
-                ringing.addHeader(contact());
+                ringing.addHeader(contact(request));
                 st.sendResponse(ringing);
                 leg.dialog = st.getDialog();
                 Call call = new Call(newCallId(), from == null ? "anonymous" : from, leg, this, pacer);
@@ -346,7 +376,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     public void answer(SipLeg leg, Duration ackTimeout) throws Exception {
         Response ok = messages.createResponse(Response.OK, leg.invite);
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(leg.localTag);
-        ok.addHeader(contact());
+        ok.addHeader(contact(leg.invite));
         ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
         leg.inviteServerTx.sendResponse(ok);
         leg.dialog = leg.inviteServerTx.getDialog();
@@ -439,6 +469,20 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     private String ourSdp(RtpSession rtp) {
         return Sdp.build(config.host(), rtp.localPort(), List.of(rtp.payloadType()), DTMF_PT, System.currentTimeMillis());
+    }
+
+    /**
+     * Our Contact for a dialog the request opens: over TLS, the TLS port with {@code transport=tls}, so the peer's
+     * in-dialog requests (ACK, BYE) come back encrypted too (RFC 3261 §26.2.2).
+     */
+    ContactHeader contact(Request request) throws Exception {
+        var via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (config.tlsPort() > 0 && via != null && ListeningPoint.TLS.equalsIgnoreCase(via.getTransport())) {
+            SipURI uri = addresses.createSipURI("foresight", config.host() + ":" + config.tlsPort());
+            uri.setTransportParam("tls");
+            return headers.createContactHeader(addresses.createAddress(uri));
+        }
+        return contact();
     }
 
     ContactHeader contact() throws Exception {

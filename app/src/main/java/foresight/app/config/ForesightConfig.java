@@ -36,11 +36,21 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
 
     /**
      * SIP and RTP. {@code host} is advertised in Via, Contact and SDP ({@code auto}: this machine's first non-loopback
-     * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address).
+     * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address). SIP over TLS
+     * listens on {@code tlsPort} (0: off) with the PEM certificate and key {@code tlsCert}/{@code tlsKey}; both empty:
+     * a self-signed pair generated on first start beside the data directory.
      */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
-                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted) {
-        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of());
+                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted,
+                      int tlsPort, String tlsCert, String tlsKey) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of(),
+                5061, "", "");
+
+        /** No TLS. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted, 0, "", "");
+        }
 
         public Sip {
             trusted = trusted == null ? java.util.List.of() : java.util.List.copyOf(trusted);
@@ -49,18 +59,25 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         /** No trusted peers. */
         public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
                    int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost) {
-            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, java.util.List.of());
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, java.util.List.of(), 0, "", "");
         }
 
         /** Listening on every address. */
         public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
                    int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
-            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0", java.util.List.of());
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0", java.util.List.of(), 0, "", "");
         }
 
         /** The same settings advertising another host. */
         public Sip withHost(String h) {
-            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted);
+            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    tlsPort, tlsCert, tlsKey);
+        }
+
+        /** The same settings with SIP over TLS on {@code port} (0: off) and these PEM files (empty: self-signed). */
+        public Sip withTls(int port, String cert, String key) {
+            return new Sip(host, this.port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    port, cert, key);
         }
     }
 
