@@ -80,11 +80,31 @@ public final class Server implements AutoCloseable {
     private AlertMonitor alerts;
     private Pacer pacerRef;
     private foresight.recording.storage.RecordingStorage recordingStorage;
+    private foresight.sip.tls.TlsIdentity tls; // null: SIP over TLS off
 
     public Server(ForesightConfig config) { this.config = config; }
 
+    /**
+     * The SIP/TLS certificate and key: the configured PEM files, or (both empty) a self-signed pair kept beside the
+     * data directory and reused on later starts. Null when sip.tlsPort is 0.
+     */
+    private foresight.sip.tls.TlsIdentity tlsIdentity(ForesightConfig.Sip sc) throws foresight.sip.tls.TlsSetupException {
+        if (sc.tlsPort() == 0) return null;
+        boolean certGiven = !sc.tlsCert().isBlank();
+        boolean keyGiven = !sc.tlsKey().isBlank();
+        if (certGiven != keyGiven) throw new foresight.sip.tls.TlsSetupException("sip.tlsCert and sip.tlsKey must be given together (or both left empty for a self-signed certificate)");
+        var id = certGiven ? foresight.sip.tls.TlsIdentity.load(Path.of(sc.tlsCert()), Path.of(sc.tlsKey()), clock.instant())
+                : foresight.sip.tls.TlsIdentity.selfSigned(Path.of(config.database().embeddedDataDir()).toAbsolutePath().getParent(), sc.host(), clock.instant());
+        log.info("event=sip_tls_identity cert={} self_signed={} sha256={}", id.certFile(), !certGiven, id.fingerprint());
+        return id;
+    }
+
+    /** SHA-256 fingerprint of the SIP/TLS certificate, or null if TLS is off. */
+    public String tlsFingerprint() { return tls == null ? null : tls.fingerprint(); }
+
     public Server start() throws Exception {
         long t0 = System.nanoTime();
+        tls = tlsIdentity(config.sip()); // first: a bad certificate stops start-up before anything else runs
         var dbc = config.database();
         db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
         toClose.add(db);
@@ -117,7 +137,7 @@ public final class Server implements AutoCloseable {
         pacerRef = pacer;
         toClose.add(pacer);
         var sc = config.sip();
-        var rtp = new RtpEngine(sc.host(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
+        var rtp = new RtpEngine(sc.bindHost(), sc.rtpPortMin(), sc.rtpPortMax(), 1);
         toClose.add(rtp);
         var predictor = new CallReasonPredictor();
         predictorRef = predictor;
@@ -140,11 +160,13 @@ public final class Server implements AutoCloseable {
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
                 transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock, dialer));
         var g = sc.guard();
-        guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes())), clock);
+        guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes()),
+                g.maxCallsPerSecond()), foresight.sip.guard.TrustedPeers.of(sc.trusted()), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
-                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds())),
+                Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost(),
+                sc.tlsPort(), tls == null ? "" : tls.certFile().toString(), tls == null ? "" : tls.keyFile().toString()),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
-        double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.host(), Duration.ofMillis(1500));
+        double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.bindHost(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));
         sip.start();
         toClose.add(sip);
@@ -196,6 +218,8 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_banned", guard, FloodGuard::droppedBanned).description("requests dropped: source banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
+        FunctionCounter.builder("foresight_sip_refused_overload", guard, FloodGuard::refusedOverload)
+                .description("new calls answered 503: the node was at sip.guard.maxCallsPerSecond").register(metrics);
         alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
@@ -255,6 +279,9 @@ public final class Server implements AutoCloseable {
     public SpeechRecognizer speech() { return asr; }
 
     public FloodGuard floodGuard() { return guard; }
+
+    /** The SIP side of this node (tests read its legs). */
+    public SipGateway sipGateway() { return sip; }
 
     public PredictorTraining predictorTraining() { return training; }
 

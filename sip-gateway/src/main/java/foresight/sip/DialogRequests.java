@@ -91,7 +91,7 @@ final class DialogRequests {
             SipGateway.log.info("event={} sip_call_id={} direction={}", offer.holds() ? "hold" : "resume", leg.sipCallId, offer.direction());
         }
         Response ok = gw.messages.createResponse(Response.OK, request);
-        ok.addHeader(gw.contact());
+        ok.addHeader(gw.contact(request));
         ok.setContent(Sdp.build(gw.config().host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), SipGateway.DTMF_PT, System.currentTimeMillis(), direction),
                 gw.headers.createContentTypeHeader("application", "sdp"));
         st.sendResponse(ok);

@@ -93,7 +93,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds UDP and TCP on the configured host and port. */
+    /** Binds UDP and TCP on the configured bind address and port; Via headers name the advertised host. */
     public void start() throws Exception {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -106,6 +106,8 @@ public final class SipGateway implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
+        if (config.tlsPort() > 0) tlsProperties(p);
         // Bursts of datagrams are lost with default socket buffers; 1 MiB holds a few thousand requests.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
@@ -113,14 +115,55 @@ public final class SipGateway implements SipListener, AutoCloseable {
         addresses = factory.createAddressFactory();
         headers = factory.createHeaderFactory();
         messages = factory.createMessageFactory();
-        ListeningPoint udp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.UDP);
-        ListeningPoint tcp = stack.createListeningPoint(config.host(), config.port(), ListeningPoint.TCP);
+        ListeningPoint udp = listen(config.bindHost(), ListeningPoint.UDP);
+        ListeningPoint tcp = listen(config.bindHost(), ListeningPoint.TCP);
         provider = stack.createSipProvider(udp);
         provider.addListeningPoint(tcp);
+        if (config.tlsPort() > 0) provider.addListeningPoint(listen(config.bindHost(), config.tlsPort(), ListeningPoint.TLS));
         provider.addSipListener(this);
         stack.start();
         running = true;
-        log.info("event=sip_started host={} port={} transports=udp,tcp", config.host(), config.port());
+        log.info("event=sip_started host={} bind={} port={} transports=udp,tcp{}", config.host(), config.bindHost(), config.port(),
+                config.tlsPort() > 0 ? ",tls:" + config.tlsPort() : "");
+    }
+
+    /**
+     * SIP over TLS (RFC 3261 §26.2): TLS 1.2 and 1.3 only, AEAD cipher suites with forward secrecy, no client
+     * certificates asked for (phones authenticate with digest). The NIO transport runs every connection's handshake on
+     * its selector, so a peer that sends garbage or stalls its handshake holds a socket (closed when idle), never a
+     * thread; it also carries TCP then.
+     */
+    private void tlsProperties(Properties p) {
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", foresight.sip.tls.PemSecurityManagerProvider.class.getName());
+        p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.CERT, config.tlsCert());
+        p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.KEY, config.tlsKey());
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",",
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        // A connection that carries nothing for 5 minutes is closed (a stalled handshake included); registered phones
+        // re-register and keep theirs alive well within that.
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
+    }
+
+    /**
+     * A listening point on {@code bindHost}; requests the stack builds itself (BYE, re-INVITE in a dialog) carry the
+     * advertised host in their Via (RFC 3261 §18.2.1: sent-by must be an address the peer can answer to, never 0.0.0.0).
+     */
+    private ListeningPoint listen(String bindHost, String transport) throws Exception {
+        return listen(bindHost, config.port(), transport);
+    }
+
+    private ListeningPoint listen(String bindHost, int port, String transport) throws Exception {
+        ListeningPoint lp = stack.createListeningPoint(bindHost, port, transport);
+        if (!bindHost.equals(config.host()) && lp instanceof gov.nist.javax.sip.ListeningPointImpl impl) {
+            impl.setSentBy(config.host() + ":" + port);
+        }
+        return lp;
     }
 
     public SipConfig config() { return config; }
@@ -134,8 +177,9 @@ public final class SipGateway implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
-        if (!admitted(request)) return;
+        if (!admitted(event)) return;
         try {
+            if (rejectUnsupportedVersion(event)) return;
             switch (request.getMethod()) {
                 case Request.INVITE -> onInvite(event);
                 case Request.ACK -> dialogs.onAck(request);
@@ -157,6 +201,19 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 // the transaction is already answered or gone; nothing more to tell the peer
             }
         }
+    }
+
+    /**
+     * RFC 3261 §8.2.2 and §21.5.6: a request of a SIP version other than 2.0 gets 505 Version Not Supported (an ACK,
+     * which has no response, is ignored). The stack's parser records every request as SIP/2.0; {@link VersionKeepingParserFactory} keeps the real one. Returns true if rejected.
+     */
+    private boolean rejectUnsupportedVersion(RequestEvent event) throws Exception {
+        Request request = event.getRequest();
+        if (!(request instanceof gov.nist.javax.sip.message.SIPRequest r) || "SIP/2.0".equalsIgnoreCase(r.getSIPVersion())) return false;
+        log.info("event=request_rejected method={} call_id={} reason=version version={}", request.getMethod(), callId(request), r.getSIPVersion());
+        if (Request.ACK.equals(request.getMethod())) return true;
+        respond(event, messages.createResponse(Response.VERSION_NOT_SUPPORTED, request));
+        return true;
     }
 
     private void onInvite(RequestEvent event) throws Exception {
@@ -189,9 +246,12 @@ public final class SipGateway implements SipListener, AutoCloseable {
         if (dialed != null && dialed.startsWith("*")) {
             // Feature codes (*41 log in, *42 log out …) change an agent's state: only an agent may dial them, proven
             // by digest credentials (407 challenge, as a proxy would); anyone else gets 403.
-            var who = registrar == null ? java.util.Optional.<foresight.db.agent.Agent>empty() : registrar.authenticate(request);
+            // A trusted peer (the cluster's proxy) authenticated the phone itself: its From user names the agent.
+            boolean trustedPeer = guard != null && guard.trusted(source(request));
+            var who = registrar == null ? java.util.Optional.<foresight.db.agent.Agent>empty()
+                    : trustedPeer ? registrar.agentNamed(from) : registrar.authenticate(request);
             if (who.isEmpty()) {
-                boolean challenge = registrar != null && !Registrar.hasCredentials(request);
+                boolean challenge = registrar != null && !trustedPeer && !Registrar.hasCredentials(request);
                 st.sendResponse(challenge ? registrar.challengeProxy(request, messages, headers) : messages.createResponse(Response.FORBIDDEN, request));
                 log.info("event=invite_{} call_id={} dialed={} reason=feature_code_needs_agent", challenge ? "challenged" : "rejected", sipCallId, dialed);
                 return;
@@ -209,7 +269,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 legs.put(sipCallId, leg);
                 Response ringing = messages.createResponse(Response.RINGING, request);
                 ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(leg.localTag);
-                ringing.addHeader(contact());
+                ringing.addHeader(contact(request));
                 st.sendResponse(ringing);
                 leg.dialog = st.getDialog();
                 Call call = new Call(newCallId(), from == null ? "anonymous" : from, leg, this, pacer);
@@ -254,20 +314,46 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     /**
      * The flood guard's verdict, before any work. Requests inside a known dialog (ACK, BYE, CANCEL of our calls)
-     * always pass, so a rate limit never breaks a call in progress.
+     * always pass, so a rate limit never breaks a call in progress. A new INVITE over its source's rate, or over the
+     * node's ceiling of new calls per second, is refused with 503 and Retry-After (RFC 3261 §21.5.4) so the caller or
+     * carrier retries elsewhere or later; other requests over the limit, and scanners, get no answer at all.
      */
-    private boolean admitted(Request request) {
+    private boolean admitted(RequestEvent event) {
         if (guard == null) return true;
+        Request request = event.getRequest();
         String method = request.getMethod();
         if ((Request.ACK.equals(method) || Request.BYE.equals(method) || Request.CANCEL.equals(method) || Request.INVITE.equals(method)
                 || Request.INFO.equals(method) || Request.UPDATE.equals(method) || Request.REFER.equals(method) || Request.NOTIFY.equals(method))
                 && legs.containsKey(callId(request))) return true;
         var ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
         String agent = ua == null ? null : String.join(" ", iterable(ua.getProduct()));
-        FloodGuard.Verdict v = guard.check(source(request), agent, System.nanoTime());
-        if (v == FloodGuard.Verdict.PASS) return true;
+        long now = System.nanoTime();
+        FloodGuard.Verdict v = guard.check(source(request), agent, now);
+        boolean newCall = Request.INVITE.equals(method);
+        if (v == FloodGuard.Verdict.PASS) {
+            if (!newCall || guard.admitCall(now)) return true;
+            refuse(event, "overload");
+            return false;
+        }
+        if (v == FloodGuard.Verdict.RATE_LIMITED && newCall) {
+            refuse(event, "rate_limited");
+            return false;
+        }
         log.debug("event=request_dropped method={} source={} verdict={}", method, source(request), v);
         return false;
+    }
+
+    /** 503 Service Unavailable with Retry-After: 1 for a new call the guard turned away. Never throws. */
+    private void refuse(RequestEvent event, String reason) {
+        Request request = event.getRequest();
+        try {
+            Response r = messages.createResponse(Response.SERVICE_UNAVAILABLE, request);
+            r.addHeader(headers.createRetryAfterHeader(1));
+            respond(event, r);
+            log.debug("event=invite_refused call_id={} source={} reason={}", callId(request), source(request), reason);
+        } catch (Exception e) {
+            log.debug("event=invite_refuse_failed call_id={} reason={} error={}", callId(request), reason, e.toString());
+        }
     }
 
     private static Iterable<String> iterable(java.util.ListIterator<?> it) {
@@ -290,7 +376,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     public void answer(SipLeg leg, Duration ackTimeout) throws Exception {
         Response ok = messages.createResponse(Response.OK, leg.invite);
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(leg.localTag);
-        ok.addHeader(contact());
+        ok.addHeader(contact(leg.invite));
         ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
         leg.inviteServerTx.sendResponse(ok);
         leg.dialog = leg.inviteServerTx.getDialog();
@@ -383,6 +469,20 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     private String ourSdp(RtpSession rtp) {
         return Sdp.build(config.host(), rtp.localPort(), List.of(rtp.payloadType()), DTMF_PT, System.currentTimeMillis());
+    }
+
+    /**
+     * Our Contact for a dialog the request opens: over TLS, the TLS port with {@code transport=tls}, so the peer's
+     * in-dialog requests (ACK, BYE) come back encrypted too (RFC 3261 §26.2.2).
+     */
+    ContactHeader contact(Request request) throws Exception {
+        var via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (config.tlsPort() > 0 && via != null && ListeningPoint.TLS.equalsIgnoreCase(via.getTransport())) {
+            SipURI uri = addresses.createSipURI("foresight", config.host() + ":" + config.tlsPort());
+            uri.setTransportParam("tls");
+            return headers.createContactHeader(addresses.createAddress(uri));
+        }
+        return contact();
     }
 
     ContactHeader contact() throws Exception {

@@ -19,7 +19,13 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ForesightConfig config = configOption.load();
         long t0 = System.nanoTime();
-        Server server = new Server(config).start();
+        Server server;
+        try {
+            server = new Server(config).start();
+        } catch (foresight.sip.tls.TlsSetupException e) {
+            System.err.println("foresight: " + e.getMessage());
+            return 2;
+        }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -37,6 +43,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.append("\n==================================================================\n");
         out.append(" Foresight is ready (started in ").append(ms).append(" ms)\n\n");
         out.append(" Call the hotline:  sip:hotline@").append(host).append(':').append(c.sip().port()).append("  (UDP or TCP, G.711)\n");
+        if (server.tlsFingerprint() != null) {
+            out.append(" SIP over TLS:      sips:hotline@").append(host).append(':').append(c.sip().tlsPort())
+                    .append("  certificate SHA-256 ").append(server.tlsFingerprint()).append('\n');
+        }
         out.append(" Web / API:         http://").append("0.0.0.0".equals(c.http().host()) ? host : c.http().host()).append(':').append(server.httpPort())
                 .append("/health   /metrics   /api/calls?q=refund\n");
         String token = server.newAdminToken();

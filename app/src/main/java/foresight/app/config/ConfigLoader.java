@@ -56,11 +56,20 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("configuration: " + e.getOriginalMessage());
         }
+        try {
+            foresight.sip.guard.TrustedPeers.of(c.sip().trusted());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, trustedPath(), 1) + ": " : "configuration: ") + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
-            c = c.withSip(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
-                    c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()));
+            c = c.withSip(c.sip().withHost(primaryAddress()));
         }
         return c;
+    }
+
+    private static java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> trustedPath() {
+        return java.util.List.of(new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "sip"),
+                new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "trusted"));
     }
 
     /** The line of the last key in {@code path} (searched after the line of each enclosing key), else {@code fallback}. */
@@ -114,7 +123,12 @@ public final class ConfigLoader {
                 if (n.toLowerCase().equals(field)) match = n;
             }
             if (match == null) throw new ConfigException("environment " + e.getKey() + ": section '" + section + "' has no field like '" + field + "'");
-            s.put(match, e.getValue());
+            if (s.get(match) instanceof com.fasterxml.jackson.databind.node.ArrayNode) {
+                var list = s.putArray(match); // a list from the environment: comma-separated (FORESIGHT_SIP_TRUSTED=10.0.0.0/8,127.0.0.1/32)
+                for (String item : e.getValue().split(",")) if (!item.isBlank()) list.add(item.trim());
+            } else {
+                s.put(match, e.getValue());
+            }
         }
     }
 

@@ -34,15 +34,63 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Acd DEFAULT = new Acd(3, 5, true, "", 3, 60, "");
     }
 
-    /** SIP and RTP. {@code host: auto} picks this machine's first non-loopback IPv4 address. */
+    /**
+     * SIP and RTP. {@code host} is advertised in Via, Contact and SDP ({@code auto}: this machine's first non-loopback
+     * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address). SIP over TLS
+     * listens on {@code tlsPort} (0: off) with the PEM certificate and key {@code tlsCert}/{@code tlsKey}; both empty:
+     * a self-signed pair generated on first start beside the data directory.
+     */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
-                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
-        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT);
+                      int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted,
+                      int tlsPort, String tlsCert, String tlsKey) {
+        public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of(),
+                5061, "", "");
+
+        /** No TLS. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted, 0, "", "");
+        }
+
+        public Sip {
+            trusted = trusted == null ? java.util.List.of() : java.util.List.copyOf(trusted);
+        }
+
+        /** No trusted peers. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, java.util.List.of(), 0, "", "");
+        }
+
+        /** Listening on every address. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
+                   int rtpTimeoutSeconds, int maxCallMinutes, Guard guard) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, "0.0.0.0", java.util.List.of(), 0, "", "");
+        }
+
+        /** The same settings advertising another host. */
+        public Sip withHost(String h) {
+            return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    tlsPort, tlsCert, tlsKey);
+        }
+
+        /** The same settings with SIP over TLS on {@code port} (0: off) and these PEM files (empty: self-signed). */
+        public Sip withTls(int port, String cert, String key) {
+            return new Sip(host, this.port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    port, cert, key);
+        }
     }
 
-    /** Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length. */
-    public record Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes) {
-        public static final Guard DEFAULT = new Guard(20, 60, 5, 10);
+    /**
+     * Flood guard: requests per second per source address (burst allowed), failed logins before a ban, ban length;
+     * new calls per second the node accepts from all sources together, trusted ones included (0: no ceiling).
+     */
+    public record Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes, double maxCallsPerSecond) {
+        public static final Guard DEFAULT = new Guard(20, 60, 5, 10, 200);
+
+        public Guard(double requestsPerSecond, int burst, int maxAuthFailures, int banMinutes) {
+            this(requestsPerSecond, burst, maxAuthFailures, banMinutes, DEFAULT.maxCallsPerSecond);
+        }
     }
 
     /** The web pages and API. */

@@ -49,4 +49,23 @@ class ConfigLoaderTest {
     void autoHostResolvesToAConcreteAddress() throws Exception {
         assertThat(ConfigLoader.load(null, Map.of()).sip().host()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
     }
+
+    @Test
+    void trustedPeersComeFromTheFileAsAListOrFromTheEnvironmentCommaSeparated() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "sip:\n  trusted: [10.0.0.0/8]\n  bindHost: 127.0.0.1\n");
+        assertThat(ConfigLoader.load(f, Map.of()).sip().trusted()).containsExactly("10.0.0.0/8");
+        assertThat(ConfigLoader.load(f, Map.of()).sip().bindHost()).isEqualTo("127.0.0.1");
+        var c = ConfigLoader.load(f, Map.of("FORESIGHT_SIP_TRUSTED", "10.0.0.0/8,127.0.0.1/32"));
+        assertThat(c.sip().trusted()).containsExactly("10.0.0.0/8", "127.0.0.1/32");
+    }
+
+    @Test
+    void aTrustedEntryThatIsNoAddressIsReportedWithFileAndLine() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "sip:\n  port: 5070\n  trusted:\n    - 10.0.0.0/33\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageStartingWith(f + ":3: ").hasMessageContaining("10.0.0.0/33");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FORESIGHT_SIP_TRUSTED", "sbc.example.com")))
+                .hasMessageContaining("sbc.example.com").hasMessageContaining("host names");
+    }
 }

@@ -41,6 +41,7 @@ class CrashRecoveryEndToEndTest {
                 "FORESIGHT_DATABASE_EMBEDDED_DATA_DIR", pg.toString(), "FORESIGHT_RECORDING_DIR", rec.toString(),
                 "FORESIGHT_OPERATOR_DIR", "../examples/hotline", "FORESIGHT_SPEECH_MODEL_DIR", "../speech/target/model-unpacked/assets/model-en-us",
                 "FORESIGHT_TRANSCRIPTION_ENABLED", "false"));
+        pb.environment().put("FORESIGHT_SIP_TLS_PORT", "0");
         Process server = pb.start();
         Process sipp = null;
         try {

@@ -106,6 +106,11 @@ public final class Registrar {
         return agent;
     }
 
+    /** The agent with this username, for a request from a trusted peer that authenticated the phone itself. */
+    public Optional<Agent> agentNamed(String username) {
+        return username == null ? Optional.empty() : agents.findByUsername(username);
+    }
+
     /** True if the request carries credentials at all (a second failure is refused, not challenged again). */
     public static boolean hasCredentials(Request request) {
         return request.getHeader(javax.sip.header.ProxyAuthorizationHeader.NAME) != null || request.getHeader(AuthorizationHeader.NAME) != null;

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,36 @@ class FloodGuardTest {
         assertThat(g.check("10.0.0.4", "Zoiper", 0)).isEqualTo(FloodGuard.Verdict.BANNED);
         clock.now = clock.now.plus(Duration.ofMinutes(11));
         assertThat(g.check("10.0.0.4", "Zoiper", 0)).isEqualTo(FloodGuard.Verdict.PASS);
+    }
+
+    @Test
+    void aTrustedPeerIsNeverRateLimitedNorBannedWhileOthersStillAre() {
+        var g = new FloodGuard(new FloodGuard.Settings(10, 5, 2, Duration.ofMinutes(10)), TrustedPeers.of(List.of("10.1.0.0/16")), Clock.systemUTC());
+        for (int i = 0; i < 1000; i++) assertThat(g.check("10.1.2.3", "Kamailio", 0)).as("request " + i).isEqualTo(FloodGuard.Verdict.PASS);
+        assertThat(g.authFailed("10.1.2.3")).isFalse();
+        assertThat(g.authFailed("10.1.2.3")).as("a proxy relaying wrong passwords is not banned").isFalse();
+        assertThat(g.check("10.1.2.3", "Kamailio", 0)).isEqualTo(FloodGuard.Verdict.PASS);
+        for (int i = 0; i < 5; i++) g.check("10.2.0.1", null, 0);
+        assertThat(g.check("10.2.0.1", null, 0)).as("outside the block").isEqualTo(FloodGuard.Verdict.RATE_LIMITED);
+        assertThat(g.check("10.1.2.3", "friendly-scanner", 0)).as("scanner agents are dropped even from a trusted peer").isEqualTo(FloodGuard.Verdict.SCANNER);
+    }
+
+    @Test
+    void theNodeCeilingAdmitsOneSecondsWorthOfCallsThenItsRate() {
+        var g = new FloodGuard(new FloodGuard.Settings(20, 60, 5, Duration.ofMinutes(10), 50), Clock.systemUTC());
+        int admitted = 0;
+        for (int i = 0; i < 100; i++) if (g.admitCall(0)) admitted++;
+        assertThat(admitted).isEqualTo(50);
+        assertThat(g.refusedOverload()).isEqualTo(50);
+        admitted = 0;
+        for (int i = 0; i < 100; i++) if (g.admitCall(SECOND / 10)) admitted++;
+        assertThat(admitted).as("5 calls back after 100 ms at 50/s").isEqualTo(5);
+    }
+
+    @Test
+    void noCeilingAdmitsEveryCall() {
+        var g = new FloodGuard(FloodGuard.Settings.DEFAULT, Clock.systemUTC());
+        for (int i = 0; i < 10_000; i++) assertThat(g.admitCall(0)).isTrue();
     }
 
     static final class MutableClock extends Clock {
