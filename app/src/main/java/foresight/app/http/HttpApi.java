@@ -104,7 +104,7 @@ public final class HttpApi implements AutoCloseable {
                             + String.join(", ", foresight.flows.load.OperatorSchemas.names().stream().map(n -> n + ".json").toList()) + "\"}");
             return;
         }
-        ctx.contentType("application/schema+json").result(json);
+        ctx.contentType("application/schema+json; charset=utf-8").result(json);
     }
 
     private void health(Context ctx) throws Exception {
