@@ -3,7 +3,6 @@ package foresight.app.cli;
 import foresight.app.config.ForesightConfig;
 import foresight.db.Database;
 import foresight.flows.load.FlowLoadException;
-import foresight.flows.load.FlowTestFiles;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
 import foresight.flows.model.FlowTest;
