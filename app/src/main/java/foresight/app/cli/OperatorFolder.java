@@ -1,6 +1,7 @@
 package foresight.app.cli;
 
 import foresight.app.config.ForesightConfig;
+import foresight.app.flows.SimulatedCallers;
 import foresight.db.Database;
 import foresight.db.DatabaseConfig;
 import foresight.db.customer.CustomerRepository;

@@ -1,6 +1,7 @@
 package foresight.app.cli;
 
 import foresight.app.config.ForesightConfig;
+import foresight.app.flows.SimulatedCallers;
 import foresight.db.Database;
 import foresight.flows.load.FlowLoadException;
 import foresight.flows.model.Flow;

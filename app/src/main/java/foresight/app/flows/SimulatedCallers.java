@@ -1,4 +1,4 @@
-package foresight.app.cli;
+package foresight.app.flows;
 
 import foresight.app.demo.DemoData;
 import foresight.db.customer.Customer;
@@ -22,12 +22,13 @@ import java.util.function.Function;
  * configured, else the configured database's customers. The prediction is the live one (the catalogue's
  * {@code likely_when} rules; a learned model only lives in a running server).
  */
-final class SimulatedCallers implements Function<String, FlowSimulation.Caller> {
+public final class SimulatedCallers implements Function<String, FlowSimulation.Caller> {
     private final FlowSet set;
     private final CustomerRepository customers; // null: demo customers
     private final Clock clock;
 
-    SimulatedCallers(FlowSet set, CustomerRepository customers, Clock clock) {
+    /** {@code customers} null: the demo customers. */
+    public SimulatedCallers(FlowSet set, CustomerRepository customers, Clock clock) {
         this.set = set;
         this.customers = customers;
         this.clock = clock;
@@ -61,7 +62,7 @@ final class SimulatedCallers implements Function<String, FlowSimulation.Caller> 
     }
 
     /** "Alice Carter (gold, demo customer)" or "unknown number". */
-    String describe(FlowSimulation.Caller c) {
+    public String describe(FlowSimulation.Caller c) {
         return c.customer().map(x -> x.firstName() + " " + x.lastName() + " (" + x.tier() + (customers == null ? ", demo customer" : "") + ")")
                 .orElse("unknown number" + (customers == null ? " (demo customers: " + String.join(", ", DemoData.CUSTOMERS.stream().map(DemoData.DemoCustomer::phone).toList()) + ")" : ""));
     }
