@@ -127,7 +127,10 @@ public final class Server implements AutoCloseable {
             if (qaToken != null) Files.writeString(Path.of(config.database().embeddedDataDir()).resolveSibling("qa-token"), qaToken + "\n");
         }
 
-        flows = new FlowRegistry(Path.of(config.operator().dir())).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
+        FlowRegistry.Gate gate = config.operator().requireTests()
+                ? new foresight.app.flows.FlowTestGate(Path.of(config.operator().dir()), config.operator().entryFlow(), customers, clock)
+                : candidate -> java.util.List.of();
+        flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
         asr = new SpeechRecognizer(Path.of(config.speech().modelDir()), config.speech().maxRecognisers());
         toClose.add(asr);

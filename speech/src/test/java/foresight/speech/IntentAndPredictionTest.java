@@ -23,6 +23,13 @@ class IntentAndPredictionTest {
                     List.of("stolen", "lost card"), List.of("my card was stolen"), List.of(new Reason.EventRule("card_reported", null, 14, 0.8))));
 
     @Test
+    void anAnswerOfOnlyUnseenWordsIsNoMatchForTheLearnedClassifierNotAnError() {
+        var classifier = foresight.speech.intent.ReasonClassifier.train(REASONS, List.of(), 100);
+        assertThat(classifier.match("hmm", 0.0)).isEmpty();
+        assertThat(classifier.match("my card was stolen", 0.0)).get().extracting(IntentMatcher.Match::reasonId).isEqualTo("card_lost");
+    }
+
+    @Test
     void openRefundRequestPredictsRefundAndFillsTheOrderNumber() {
         var history = List.of(new CustomerEvent(7, 1, NOW.minus(Duration.ofDays(2)), "refund_requested", "open", Map.of("order_id", 456)));
         var p = new IssuePredictor(REASONS).predict(history, Map.of(), NOW).orElseThrow();

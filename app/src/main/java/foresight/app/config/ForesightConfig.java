@@ -109,8 +109,11 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits. */
-    public record Operator(String dir, String entryFlow, int reloadIntervalMillis) {
-        public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000);
+    /** @param requireTests a version goes live only if its flow tests (tests/*.yml) pass */
+    public record Operator(String dir, String entryFlow, int reloadIntervalMillis, boolean requireTests) {
+        public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000, false);
+
+        public Operator(String dir, String entryFlow, int reloadIntervalMillis) { this(dir, entryFlow, reloadIntervalMillis, false); }
     }
 
     /** Where recordings go, whether the original audio is kept beside its redacted copy, and for how many days (0: forever). */

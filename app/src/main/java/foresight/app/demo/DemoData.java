@@ -25,6 +25,23 @@ public final class DemoData {
             new DemoCaller("+15550102", "Carol Evans", "asked: failed payment of 120 dollars?"),
             new DemoCaller("+15550199", "unknown number", "asked: why are you calling?"));
 
+    /** A demo customer as seeded: who, and their history (oldest first). */
+    public record DemoCustomer(String phone, String firstName, String lastName, String tier, List<DemoEvent> history) {}
+
+    /** One history event, {@code ago} before the moment of seeding (or of a simulated call). */
+    public record DemoEvent(Duration ago, String type, String status, Map<String, Object> attributes) {}
+
+    /** The demo customers: seeded into an empty database, and looked up by {@code simulate} without one. */
+    public static final List<DemoCustomer> CUSTOMERS = List.of(
+            new DemoCustomer("+15550100", "Alice", "Carter", "gold", List.of(
+                    new DemoEvent(Duration.ofDays(21), "order_placed", "closed", Map.of("order_id", 456, "total", 89.90)),
+                    new DemoEvent(Duration.ofDays(2), "refund_requested", "open", Map.of("order_id", 456, "amount", 89.90)))),
+            new DemoCustomer("+15550101", "Bob", "Diaz", "standard", List.of(
+                    new DemoEvent(Duration.ofDays(30), "order_placed", "closed", Map.of("order_id", 311)),
+                    new DemoEvent(Duration.ofHours(20), "card_reported", "open", Map.of("last4", "4242", "kind", "stolen")))),
+            new DemoCustomer("+15550102", "Carol", "Evans", "standard", List.of(
+                    new DemoEvent(Duration.ofDays(1), "payment_failed", "open", Map.of("amount", 120, "merchant", "Acme")))));
+
     /** Demo agents: username, password, queues. */
     public static final List<String[]> AGENTS = List.of(
             new String[]{"1001", "1001secret", "Dana (refunds, cards, general)", "refunds,cards,general"},
@@ -36,14 +53,10 @@ public final class DemoData {
     public static boolean seedIfEmpty(CustomerRepository customers, AgentRepository agents, String realm, Clock clock) {
         if (customers.count() > 0) return false;
         Instant now = clock.instant();
-        var alice = customers.insert("+15550100", "Alice", "Carter", "gold");
-        customers.addEvent(alice.id(), now.minus(Duration.ofDays(21)), "order_placed", "closed", Map.of("order_id", 456, "total", 89.90));
-        customers.addEvent(alice.id(), now.minus(Duration.ofDays(2)), "refund_requested", "open", Map.of("order_id", 456, "amount", 89.90));
-        var bob = customers.insert("+15550101", "Bob", "Diaz", "standard");
-        customers.addEvent(bob.id(), now.minus(Duration.ofDays(30)), "order_placed", "closed", Map.of("order_id", 311));
-        customers.addEvent(bob.id(), now.minus(Duration.ofHours(20)), "card_reported", "open", Map.of("last4", "4242", "kind", "stolen"));
-        var carol = customers.insert("+15550102", "Carol", "Evans", "standard");
-        customers.addEvent(carol.id(), now.minus(Duration.ofDays(1)), "payment_failed", "open", Map.of("amount", 120, "merchant", "Acme"));
+        for (DemoCustomer c : CUSTOMERS) {
+            var row = customers.insert(c.phone(), c.firstName(), c.lastName(), c.tier());
+            for (DemoEvent e : c.history()) customers.addEvent(row.id(), now.minus(e.ago()), e.type(), e.status(), e.attributes());
+        }
         for (String[] a : AGENTS) agents.upsert(a[0], a[2], realm, a[1], Set.of(a[3].split(",")));
         return true;
     }

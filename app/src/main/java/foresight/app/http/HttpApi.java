@@ -78,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            cfg.routes.get("/schemas/{file}", this::schema);
             cfg.routes.get("/api/calls", this::searchCalls);
             cfg.routes.get("/api/calls/{id}", this::getCall);
             cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
@@ -92,6 +93,19 @@ public final class HttpApi implements AutoCloseable {
     }
 
     public int port() { return app.port(); }
+
+    /** The operator files' JSON Schemas ({@code /schemas/flow.json}, ...): public, no token, so editors can fetch them. */
+    private void schema(Context ctx) {
+        String file = ctx.pathParam("file");
+        String json = file.endsWith(".json") ? foresight.flows.load.OperatorSchemas.json(file.substring(0, file.length() - 5)) : null;
+        if (json == null) {
+            ctx.status(HttpStatus.NOT_FOUND).contentType("application/json")
+                    .result("{\"error\":\"no schema " + file.replaceAll("[^A-Za-z0-9._-]", "") + "; schemas are "
+                            + String.join(", ", foresight.flows.load.OperatorSchemas.names().stream().map(n -> n + ".json").toList()) + "\"}");
+            return;
+        }
+        ctx.contentType("application/schema+json; charset=utf-8").result(json);
+    }
 
     private void health(Context ctx) throws Exception {
         Map<String, Object> h = health.get();

@@ -20,7 +20,17 @@ import java.util.stream.Stream;
 public final class FlowRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FlowRegistry.class);
 
+    /**
+     * Checks a loaded, valid version before it may go live (e.g. its flow tests); any problem keeps the last good
+     * version live, as a validation error does. Runs on the reload thread (or the constructor's).
+     */
+    @FunctionalInterface
+    public interface Gate {
+        List<FlowError> check(FlowSet candidate);
+    }
+
     private final Path dir;
+    private final Gate gate;
     private final AtomicReference<FlowSet> current = new AtomicReference<>(); // written by the reload thread
     private final AtomicReference<List<FlowError>> lastErrors = new AtomicReference<>(List.of());
     private volatile String fingerprint = "";
@@ -29,9 +39,17 @@ public final class FlowRegistry implements AutoCloseable {
 
     /** Loads the directory; fails if the first load has errors (there is no good version to keep). */
     public FlowRegistry(Path dir) throws FlowLoadException {
+        this(dir, candidate -> List.of());
+    }
+
+    /** Loads the directory; fails if the first load has errors or does not pass {@code gate}. */
+    public FlowRegistry(Path dir, Gate gate) throws FlowLoadException {
         this.dir = dir;
+        this.gate = gate;
         this.fingerprint = fingerprint();
         FlowSet set = OperatorFiles.load(dir);
+        List<FlowError> refused = gate.check(set);
+        if (!refused.isEmpty()) throw new FlowLoadException(refused);
         set.intents().startTraining();
         current.set(set);
         log.info("event=flows_loaded dir={} version={} flows={}", dir, set.version(), set.flows().keySet());
@@ -74,6 +92,8 @@ public final class FlowRegistry implements AutoCloseable {
                 set = set.withIntents(previous.intents());
             }
             set.intents().startTraining();
+            List<FlowError> refused = gate.check(set);
+            if (!refused.isEmpty()) throw new FlowLoadException(refused);
             FlowSet old = current.getAndSet(set);
             lastErrors.set(List.of());
             log.info("event=flows_reloaded dir={} version={} previous={}", dir, set.version(), old.version());

@@ -50,18 +50,7 @@ import java.util.stream.Stream;
  * reason names. All problems are reported together as {@code file:line: message}.
  */
 public final class OperatorFiles {
-    static final Set<String> STEP_TYPES = Set.of("say", "predict_issue", "confirm", "ask", "menu", "set", "switch", "queue", "hangup", "record");
-    private static final Map<String, Set<String>> STEP_FIELDS = Map.of(
-            "say", Set.of("say", "next"),
-            "predict_issue", Set.of("predict_issue", "min_confidence", "found", "none"),
-            "confirm", Set.of("confirm", "yes", "no", "unclear", "timeout_seconds"),
-            "ask", Set.of("ask", "matched", "nomatch", "timeout_seconds", "min_confidence"),
-            "menu", Set.of("menu", "options", "retries", "fallback", "timeout_seconds"),
-            "set", Set.of("set", "next"),
-            "switch", Set.of("switch", "cases", "default"),
-            "queue", Set.of("queue", "next"),
-            "hangup", Set.of("hangup"),
-            "record", Set.of("record", "next"));
+    static final Set<String> STEP_TYPES = OperatorShapes.STEPS.keySet();
 
     private OperatorFiles() {}
 
@@ -154,9 +143,9 @@ public final class OperatorFiles {
     }
 
     private static Flow parseFlow(YamlView y, Node root, Set<String> queueNames, Set<String> reasonIds) {
-        Map<String, Node> top = y.mapping(root, "flow file", Set.of("flow", "start", "nodes", "answer_after_seconds"));
+        Map<String, Node> top = y.mapping(root, "flow file", OperatorShapes.FLOW.keys());
         String name = y.string(top, "flow", root, "flow file", true);
-        double answerAfter = y.number(top, "answer_after_seconds", root, "flow file", 0, 0, 30);
+        double answerAfter = y.number(top, OperatorShapes.FLOW.field("answer_after_seconds"), root, "flow file");
         String start = y.string(top, "start", root, "flow file", true);
         Node nodesNode = top.get("nodes");
         if (nodesNode == null) {
@@ -194,8 +183,9 @@ public final class OperatorFiles {
             return null;
         }
         String what = "node '" + id + "'";
-        for (String k : m.keySet()) if (!STEP_FIELDS.get(type).contains(k)) {
-            y.error(n, what + " (" + type + "): unknown key '" + k + "'" + YamlView.suggest(k, STEP_FIELDS.get(type)));
+        Shape shape = OperatorShapes.STEPS.get(type);
+        for (String k : m.keySet()) if (!shape.keys().contains(k)) {
+            y.error(n, what + " (" + type + "): unknown key '" + k + "'" + YamlView.suggest(k, shape.keys()));
         }
         int line = YamlView.line(n);
         java.util.function.BiFunction<String, Boolean, String> link = (field, required) -> {
@@ -203,12 +193,13 @@ public final class OperatorFiles {
             if (t != null) links.add(new Object[]{id, field, t, m.get(field)});
             return t;
         };
-        Duration timeout = Duration.ofMillis((long) (1000 * y.number(m, "timeout_seconds", n, what, 6, 1, 120)));
+        Duration timeout = Duration.ofMillis((long) (1000 * (shape.keys().contains("timeout_seconds") ? y.number(m, shape.field("timeout_seconds"), n, what) : 0)));
         return switch (type) {
             case "say" -> new Step.Say(id, line, y.string(m, "say", n, what, true), link.apply("next", true));
             case "predict_issue" -> {
-                Map<String, Node> opts = m.get("predict_issue") instanceof ScalarNode ? Map.of() : y.mapping(m.get("predict_issue"), what + " predict_issue", Set.of("min_confidence"));
-                double min = opts.containsKey("min_confidence") ? y.number(opts, "min_confidence", n, what, 0.5, 0, 1) : y.number(m, "min_confidence", n, what, 0.5, 0, 1);
+                Shape options = shape.field("predict_issue").shape();
+                Map<String, Node> opts = m.get("predict_issue") instanceof ScalarNode ? Map.of() : y.mapping(m.get("predict_issue"), what + " predict_issue", options.keys());
+                double min = opts.containsKey("min_confidence") ? y.number(opts, options.field("min_confidence"), n, what) : y.number(m, shape.field("min_confidence"), n, what);
                 yield new Step.PredictIssue(id, line, min, link.apply("found", true), link.apply("none", true));
             }
             case "confirm" -> {
@@ -216,7 +207,7 @@ public final class OperatorFiles {
                 yield new Step.Confirm(id, line, y.string(m, "confirm", n, what, true), yes, no, unclear == null ? no : unclear, timeout);
             }
             case "ask" -> new Step.Ask(id, line, y.string(m, "ask", n, what, true), link.apply("matched", true), link.apply("nomatch", true), timeout,
-                    y.number(m, "min_confidence", n, what, 0.5, 0, 1));
+                    y.number(m, shape.field("min_confidence"), n, what));
             case "menu" -> {
                 Map<String, String> options = new LinkedHashMap<>();
                 if (!m.containsKey("options")) y.error(n, what + ": 'options' is required");
@@ -227,7 +218,7 @@ public final class OperatorFiles {
                         links.add(new Object[]{id, "options." + o.getKey(), s.getValue(), o.getValue()});
                     } else y.error(o.getValue(), what + ": option '" + o.getKey() + "' must name a node");
                 }
-                int retries = (int) y.number(m, "retries", n, what, 2, 0, 10);
+                int retries = (int) y.number(m, shape.field("retries"), n, what);
                 yield new Step.Menu(id, line, y.string(m, "menu", n, what, true), options, retries, link.apply("fallback", true), timeout);
             }
             case "set" -> {
@@ -263,7 +254,7 @@ public final class OperatorFiles {
             case "hangup" -> new Step.Hangup(id, line);
             case "record" -> {
                 String what2 = y.string(m, "record", n, what, true);
-                if (what2 != null && !what2.equals("pause") && !what2.equals("resume")) {
+                if (what2 != null && !shape.field("record").values().contains(what2)) {
                     y.error(m.get("record"), what + ": 'record' is pause or resume, not '" + what2 + "'");
                 }
                 yield new Step.Record(id, line, "pause".equals(what2), link.apply("next", true));
@@ -273,7 +264,7 @@ public final class OperatorFiles {
     }
 
     private static List<Reason> parseReasons(YamlView y, Node root) {
-        Map<String, Node> top = y.mapping(root, "reasons file", Set.of("reasons", "utterances"));
+        Map<String, Node> top = y.mapping(root, "reasons file", OperatorShapes.REASONS.keys());
         List<Reason> out = new ArrayList<>();
         if (!top.containsKey("reasons")) {
             y.error(root, "reasons file: 'reasons' is required");
@@ -281,16 +272,16 @@ public final class OperatorFiles {
         }
         Set<String> seen = new java.util.HashSet<>();
         for (Node item : y.sequence(top.get("reasons"), "reasons")) {
-            Map<String, Node> m = y.mapping(item, "reason", Set.of("id", "label", "confirm", "keywords", "examples", "likely_when", "intents"));
+            Map<String, Node> m = y.mapping(item, "reason", OperatorShapes.REASON.keys());
             String id = y.string(m, "id", item, "reason", true);
             String what = "reason '" + id + "'";
             if (id != null && !seen.add(id)) y.error(item, what + " is defined twice");
             List<Reason.EventRule> rules = new ArrayList<>();
             if (m.containsKey("likely_when")) for (Node r : y.sequence(m.get("likely_when"), what + ": likely_when")) {
-                Map<String, Node> rm = y.mapping(r, what + " likely_when", Set.of("event", "status", "within_days", "weight"));
+                Map<String, Node> rm = y.mapping(r, what + " likely_when", OperatorShapes.LIKELY_WHEN.keys());
                 String type = y.string(rm, "event", r, what + " likely_when", true);
-                int days = (int) y.number(rm, "within_days", r, what + " likely_when", 30, 1, 3650);
-                double weight = y.number(rm, "weight", r, what + " likely_when", 0.8, 0.01, 1);
+                int days = (int) y.number(rm, OperatorShapes.LIKELY_WHEN.field("within_days"), r, what + " likely_when");
+                double weight = y.number(rm, OperatorShapes.LIKELY_WHEN.field("weight"), r, what + " likely_when");
                 if (type != null) rules.add(new Reason.EventRule(type, y.string(rm, "status", r, what, false), days, weight));
             }
             if (id != null) {
@@ -378,20 +369,19 @@ public final class OperatorFiles {
     }
 
     private static QaRules parseQaRules(YamlView y, Node root) {
-        Map<String, Node> top = y.mapping(root, "qa rules file", Set.of("categories", "redact", "review_sample_rate", "review_min_per_agent_per_day"));
-        double sampleRate = y.number(top, "review_sample_rate", root, "qa rules file", 0, 0, 1);
-        int minPerAgent = (int) y.number(top, "review_min_per_agent_per_day", root, "qa rules file", 0, 0, 1000);
+        Map<String, Node> top = y.mapping(root, "qa rules file", OperatorShapes.QA_RULES.keys());
+        double sampleRate = y.number(top, OperatorShapes.QA_RULES.field("review_sample_rate"), root, "qa rules file");
+        int minPerAgent = (int) y.number(top, OperatorShapes.QA_RULES.field("review_min_per_agent_per_day"), root, "qa rules file");
         boolean redact = !top.containsKey("redact") || "true".equalsIgnoreCase(y.string(top, "redact", root, "qa rules file", false));
         List<QaRules.Category> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
         if (top.containsKey("categories")) for (Node item : y.sequence(top.get("categories"), "categories")) {
-            Map<String, Node> m = y.mapping(item, "category", Set.of("name", "channel", "phrases", "within_seconds", "required", "points",
-                    "silence_seconds", "overtalk_seconds"));
+            Map<String, Node> m = y.mapping(item, "category", OperatorShapes.QA_CATEGORY.keys());
             String name = y.string(m, "name", item, "category", true);
             String what = "category '" + name + "'";
             if (name != null && !names.add(name)) y.error(item, what + " is defined twice");
             String channel = m.containsKey("channel") ? y.string(m, "channel", item, what, false) : "any";
-            if (channel != null && !Set.of("caller", "agent", "any").contains(channel)) {
+            if (channel != null && !OperatorShapes.QA_CATEGORY.field("channel").values().contains(channel)) {
                 y.error(m.get("channel"), what + ": channel '" + channel + "' must be caller, agent or any");
             }
             List<List<String>> phrases = new ArrayList<>();
@@ -400,13 +390,14 @@ public final class OperatorFiles {
                 if (words.isEmpty()) y.error(m.get("phrases"), what + ": phrase '" + p + "' has no words");
                 else phrases.add(words);
             }
-            Double silence = m.containsKey("silence_seconds") ? y.number(m, "silence_seconds", item, what, 10, 1, 600) : null;
-            Double overtalk = m.containsKey("overtalk_seconds") ? y.number(m, "overtalk_seconds", item, what, 3, 0.5, 600) : null;
+            Double silence = y.optionalNumber(m, OperatorShapes.QA_CATEGORY.field("silence_seconds"), item, what);
+            Double overtalk = y.optionalNumber(m, OperatorShapes.QA_CATEGORY.field("overtalk_seconds"), item, what);
             int kinds = (phrases.isEmpty() ? 0 : 1) + (silence == null ? 0 : 1) + (overtalk == null ? 0 : 1);
             if (kinds != 1) y.error(item, what + ": give exactly one of 'phrases', 'silence_seconds' or 'overtalk_seconds'");
-            Integer within = m.containsKey("within_seconds") ? (int) y.number(m, "within_seconds", item, what, 30, 1, 3600) : null;
+            Double withinSeconds = y.optionalNumber(m, OperatorShapes.QA_CATEGORY.field("within_seconds"), item, what);
+            Integer within = withinSeconds == null ? null : withinSeconds.intValue();
             boolean required = m.containsKey("required") && "true".equalsIgnoreCase(y.string(m, "required", item, what, false));
-            int points = (int) y.number(m, "points", item, what, 0, -100, 100);
+            int points = (int) y.number(m, OperatorShapes.QA_CATEGORY.field("points"), item, what);
             if (name != null && channel != null) out.add(new QaRules.Category(name, channel, phrases, within, required, points, silence, overtalk));
         }
         return new QaRules(out, redact, sampleRate, minPerAgent);
@@ -416,14 +407,14 @@ public final class OperatorFiles {
 
     /** answers.yml: the agents' knowledge file, suggested on the screen-pop by reason and by the caller's words. */
     private static List<Answer> parseAnswers(YamlView y, Node root, Set<String> reasonIds) {
-        Map<String, Node> top = y.mapping(root, "answers file", Set.of("answers"));
+        Map<String, Node> top = y.mapping(root, "answers file", OperatorShapes.ANSWERS.keys());
         List<Answer> out = new ArrayList<>();
         if (!top.containsKey("answers")) {
             y.error(root, "answers file: 'answers' is required");
             return out;
         }
         for (Node item : y.sequence(top.get("answers"), "answers")) {
-            Map<String, Node> m = y.mapping(item, "answer", Set.of("title", "reasons", "keywords", "text"));
+            Map<String, Node> m = y.mapping(item, "answer", OperatorShapes.ANSWER.keys());
             String title = y.string(m, "title", item, "answer", true);
             String what = "answer '" + title + "'";
             String text = y.string(m, "text", item, what, true);
@@ -441,12 +432,8 @@ public final class OperatorFiles {
     /** What queues.yml holds: the queues, and the tiers and agents' skills beside them. */
     private record QueuesFile(Map<String, QueueDefinition> queues, Staffing staffing) {}
 
-    private static final Set<String> QUEUE_KEYS = Set.of("name", "max_wait_seconds", "ring_timeout_seconds", "announcement", "music", "extension",
-            "skills", "strategy", "wrap_up_seconds", "aging_seconds", "announce_every_seconds", "overflow", "callback_key",
-            "service_level_seconds", "service_level_goal", "alert_wait_seconds", "handle_seconds");
-
     private static QueuesFile parseQueues(YamlView y, Node root, Path dir, Map<String, String> contents) {
-        Map<String, Node> top = y.mapping(root, "queues file", Set.of("queues", "tiers", "agents"));
+        Map<String, Node> top = y.mapping(root, "queues file", OperatorShapes.QUEUES.keys());
         Map<String, QueueDefinition> out = new LinkedHashMap<>();
         if (!top.containsKey("queues")) {
             y.error(root, "queues file: 'queues' is required");
@@ -454,7 +441,7 @@ public final class OperatorFiles {
         }
         Map<String, Node> overflowAt = new LinkedHashMap<>();
         for (Node item : y.sequence(top.get("queues"), "queues")) {
-            Map<String, Node> m = y.mapping(item, "queue", QUEUE_KEYS);
+            Map<String, Node> m = y.mapping(item, "queue", OperatorShapes.QUEUE.keys());
             String name = y.string(m, "name", item, "queue", true);
             String what = "queue '" + name + "'";
             if (name == null) continue;
@@ -489,18 +476,18 @@ public final class OperatorFiles {
                 y.error(m.get("overflow"), what + ": overflow to callback needs a callback_key (the key the caller presses to accept)");
             }
             out.put(name, new QueueDefinition(name,
-                    seconds(y, m, "max_wait_seconds", item, what, 120, 5, 3600),
-                    seconds(y, m, "ring_timeout_seconds", item, what, 20, 3, 120),
+                    seconds(y, m, "max_wait_seconds", item, what),
+                    seconds(y, m, "ring_timeout_seconds", item, what),
                     y.string(m, "announcement", item, what, false), music(y, m, item, what, dir, contents), extension,
                     y.strings(m, "skills", what), strategy,
-                    seconds(y, m, "wrap_up_seconds", item, what, 0, 0, 600),
-                    seconds(y, m, "aging_seconds", item, what, 0, 0, 3600),
-                    seconds(y, m, "announce_every_seconds", item, what, 0, 0, 600),
+                    seconds(y, m, "wrap_up_seconds", item, what),
+                    seconds(y, m, "aging_seconds", item, what),
+                    seconds(y, m, "announce_every_seconds", item, what),
                     overflow, callbackKey,
-                    seconds(y, m, "service_level_seconds", item, what, 20, 1, 3600),
-                    y.number(m, "service_level_goal", item, what, 0.8, 0, 1),
-                    seconds(y, m, "alert_wait_seconds", item, what, 120, 1, 3600),
-                    seconds(y, m, "handle_seconds", item, what, 180, 10, 7200)));
+                    seconds(y, m, "service_level_seconds", item, what),
+                    y.number(m, OperatorShapes.QUEUE.field("service_level_goal"), item, what),
+                    seconds(y, m, "alert_wait_seconds", item, what),
+                    seconds(y, m, "handle_seconds", item, what)));
             Node announce = m.get("announce_every_seconds");
             if (announce != null && out.get(name).announceEvery().isPositive() && out.get(name).announceEvery().toSeconds() < 10) {
                 y.error(announce, what + ": announce_every_seconds must be 0 (off) or at least 10");
@@ -514,14 +501,14 @@ public final class OperatorFiles {
         Map<String, Integer> tiers = new LinkedHashMap<>();
         if (top.containsKey("tiers")) {
             Map<String, Node> t = y.mapping(top.get("tiers"), "tiers", null);
-            for (String tier : t.keySet()) tiers.put(tier, (int) y.number(t, tier, top.get("tiers"), "tiers", 0, -100, 100));
+            for (String tier : t.keySet()) tiers.put(tier, (int) y.number(t, tier, top.get("tiers"), "tiers", 0, OperatorShapes.QUEUES.field("tiers").min(), OperatorShapes.QUEUES.field("tiers").max()));
         }
         Map<String, Map<String, Integer>> agentSkills = new LinkedHashMap<>();
         if (top.containsKey("agents")) {
             Set<String> knownSkills = new java.util.TreeSet<>();
             out.values().forEach(q -> knownSkills.addAll(q.skills()));
             for (Node item : y.sequence(top.get("agents"), "agents")) {
-                Map<String, Node> m = y.mapping(item, "agent", Set.of("username", "skills"));
+                Map<String, Node> m = y.mapping(item, "agent", OperatorShapes.AGENT.keys());
                 String username = y.string(m, "username", item, "agent", true);
                 if (username == null) continue;
                 String what = "agent '" + username + "'";
@@ -533,7 +520,7 @@ public final class OperatorFiles {
                         if (!knownSkills.contains(e.getKey())) {
                             y.error(e.getValue(), what + ": skill '" + e.getKey() + "' is not needed by any queue" + YamlView.suggest(e.getKey(), knownSkills));
                         }
-                        levels.put(e.getKey(), (int) y.number(sk, e.getKey(), m.get("skills"), what + ": skill '" + e.getKey() + "'", 1, 1, 10));
+                        levels.put(e.getKey(), (int) y.number(sk, e.getKey(), m.get("skills"), what + ": skill '" + e.getKey() + "'", 1, OperatorShapes.AGENT.field("skills").min(), OperatorShapes.AGENT.field("skills").max()));
                     }
                 } else {
                     y.error(item, what + ": 'skills' is required (skill: level 1-10)");
@@ -544,8 +531,8 @@ public final class OperatorFiles {
         return new QueuesFile(out, new Staffing(tiers, agentSkills));
     }
 
-    private static Duration seconds(YamlView y, Map<String, Node> m, String key, Node item, String what, long dflt, long min, long max) {
-        return Duration.ofSeconds((long) y.number(m, key, item, what, dflt, min, max));
+    private static Duration seconds(YamlView y, Map<String, Node> m, String key, Node item, String what) {
+        return Duration.ofSeconds((long) y.number(m, OperatorShapes.QUEUE.field(key), item, what));
     }
 
     /** Loads a queue's music file (8 or 16 kHz, 16-bit PCM WAV; the first channel is used), or reports why not. */

@@ -82,6 +82,16 @@ final class YamlView {
         }
     }
 
+    /** A number field of a {@link Shape}: its range and default come from the shape. */
+    double number(Map<String, Node> m, Shape.Field f, Node parent, String what) {
+        return number(m, f.key(), parent, what, f.defaultNumber(), f.min(), f.max());
+    }
+
+    /** A number field of a {@link Shape} without a default: null when absent. */
+    Double optionalNumber(Map<String, Node> m, Shape.Field f, Node parent, String what) {
+        return m.containsKey(f.key()) ? number(m, f.key(), parent, what, f.min(), f.min(), f.max()) : null;
+    }
+
     List<Node> sequence(Node n, String what) {
         if (n instanceof SequenceNode s) return s.getValue();
         error(n, what + " must be a list");

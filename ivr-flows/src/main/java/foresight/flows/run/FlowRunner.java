@@ -330,7 +330,7 @@ public final class FlowRunner implements IncomingCallListener {
 
     private String confirm(CallControl call, CallContext ctx, Step.Confirm c) {
         Heard heard = promptAndListen(call, prompt(c.text(), ctx), c.timeout(), YesNo.grammar());
-        YesNo.Answer a = heard.digit == '1' ? YesNo.Answer.YES : heard.digit == '2' ? YesNo.Answer.NO : YesNo.classify(heard.text);
+        YesNo.Answer a = Understanding.yesNo(heard.text, heard.digit);
         String predicted = ctx.lookup.getNow(null) == null ? null : ctx.lookup.getNow(null).prediction().map(Prediction::reasonId).orElse(null);
         // What callers say may hold card numbers: it is redacted like transcripts before it is stored, and never logged.
         log.info("call={} event=confirm heard_chars={} digit={} answer={}", call.id(), heard.text.length(), heard.digit == 0 ? "-" : heard.digit, a);
@@ -358,11 +358,9 @@ public final class FlowRunner implements IncomingCallListener {
      */
     private String ask(CallControl call, CallContext ctx, Step.Ask a) {
         Heard heard = promptAndListen(call, prompt(a.text(), ctx), a.timeout(), null, ctx.flowSet.intents().vocabulary());
-        var classifier = ctx.flowSet.intents().ready();
-        var match = classifier.flatMap(c -> c.match(heard.text, a.minConfidence()));
-        String method = match.isPresent() ? "classifier" : "keywords";
-        if (match.isEmpty()) match = new IntentMatcher(ctx.flowSet.reasons()).match(heard.text);
-        if (match.isEmpty()) method = "-";
+        var understood = Understanding.reason(ctx.flowSet, heard.text, a.minConfidence());
+        var match = understood.match();
+        String method = understood.method();
         String reason = match.map(IntentMatcher.Match::reasonId).orElse("-");
         // What callers say may hold card numbers: it is redacted like transcripts before it is stored, and never logged.
         String said = Redactor.redactText(heard.text);
@@ -383,7 +381,7 @@ public final class FlowRunner implements IncomingCallListener {
         AudioClip clip = prompt(m.text(), ctx);
         for (int attempt = 0; attempt <= m.retries(); attempt++) {
             Heard heard = promptAndListen(call, clip, m.timeout(), SpokenDigits.grammar());
-            char d = heard.digit != 0 ? heard.digit : SpokenDigits.first(heard.text);
+            char d = Understanding.menuKey(heard.text, heard.digit);
             event(call, "menu", Map.of("digit", d == 0 ? "" : String.valueOf(d), "by", heard.digit != 0 ? "key" : d != 0 ? "voice" : "-"));
             if (d != 0 && m.options().containsKey(String.valueOf(d))) return m.options().get(String.valueOf(d));
         }

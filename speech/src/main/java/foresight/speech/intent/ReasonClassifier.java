@@ -60,7 +60,8 @@ public final class ReasonClassifier {
 
     /** The most probable reason if its probability reaches {@code minProbability}. */
     public Optional<IntentMatcher.Match> match(String utterance, double minProbability) {
-        if (utterance == null || utterance.isBlank()) return Optional.empty();
+        // A text of only unseen words ("hmm") has no features; Tribuo refuses to classify it: no match, not an error.
+        if (utterance == null || utterance.isBlank() || !model.knows(utterance)) return Optional.empty();
         Ranked best = model.classify(utterance);
         return best.probability() >= minProbability ? Optional.of(new IntentMatcher.Match(best.label(), best.probability())) : Optional.empty();
     }

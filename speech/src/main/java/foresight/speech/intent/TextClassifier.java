@@ -35,6 +35,12 @@ public final class TextClassifier {
 
     public Ranked classify(String text) { return rank(text).getFirst(); }
 
+    /** True if the text has at least one term seen in training; an unseen-only text has no features to classify. */
+    public boolean knows(String text) {
+        for (String t : terms(text)) if (idf.containsKey(t)) return true;
+        return false;
+    }
+
     static List<String> terms(String text) {
         List<String> w = Tokens.words(text);
         List<String> out = new java.util.ArrayList<>(w.size() * 2);
