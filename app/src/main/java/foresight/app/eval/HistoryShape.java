@@ -44,8 +44,8 @@ record HistoryShape(String name, String description, Map<String, Double> basePer
             List.of(new Opener("app_crashed", 2, "tech_support", 0.4, 4, null, 0, 0),
                     new Opener("statement_issued", 12, "billing", 0.05, 72, null, 0, 0)),
             List.of(new Noise("app_opened", 40)),
-            Map.of("general", new Excitation(0.5, 24), "billing", new Excitation(0.7, 48), "tech_support", new Excitation(0.8, 6),
-                    "loan", new Excitation(0.6, 168), "fraud", new Excitation(0.8, 12), "card", new Excitation(0.6, 72)));
+            Map.of("general", new Excitation(0.3, 24), "billing", new Excitation(0.5, 48), "tech_support", new Excitation(0.6, 6),
+                    "loan", new Excitation(0.5, 168), "fraud", new Excitation(0.6, 12), "card", new Excitation(0.5, 72)));
 
     static final HistoryShape NOISE = new HistoryShape("noise",
             "mostly noise: app opens, newsletters, page views carry nothing; base rates dominate, one weak signal",

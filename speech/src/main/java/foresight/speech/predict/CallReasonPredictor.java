@@ -59,6 +59,20 @@ public final class CallReasonPredictor {
     }
 
     /**
+     * Top-1 of {@code model} on the newest fifth of {@code examples} by time — the split a new candidate validates
+     * on, so a live model and a candidate compare on the same calls. NaN when that split is too small.
+     */
+    public static double validationTop1(Learned model, List<Example> unordered) {
+        List<Example> examples = unordered.stream().sorted(java.util.Comparator.comparing(Example::at)).toList();
+        int cut = (int) Math.floor(examples.size() * PredictorFit.TRAIN_SHARE);
+        if (examples.size() - cut < PredictorFit.MIN_VALIDATION) return Double.NaN;
+        List<Map<String, Double>> features = new ArrayList<>();
+        for (Example e : examples.subList(cut, examples.size())) features.add(HistoryFeatures.of(history(e.historyOldestFirst()), e.earlierCalls(), e.tier(), e.at()));
+        var ranks = model.model().rankAll(features);
+        return PredictorFit.top1(ranks, examples.subList(cut, examples.size()).stream().map(Example::reason).toList());
+    }
+
+    /**
      * The confidence a prediction needs before the caller is asked to confirm it: the live model's validated
      * threshold; 0 while the {@code reasons.yml} rules decide (the flow's own {@code min_confidence} applies).
      */

@@ -16,9 +16,9 @@ import java.util.Map;
  * and threshold. Never sees a test set. Blocks for seconds; stateless.
  */
 public final class PredictorFit {
-    static final double TRAIN_SHARE = 0.8;
+    public static final double TRAIN_SHARE = 0.8;
     /** Fewer validation calls than this and the threshold is not trusted: the prompt is never asked. */
-    static final int MIN_VALIDATION = 20;
+    public static final int MIN_VALIDATION = 20;
     /** A threshold above every possible confidence: never ask. */
     public static final double NEVER = 1.01;
 
@@ -47,7 +47,7 @@ public final class PredictorFit {
         List<List<Ranked>> bestRanks = null;
         for (ReasonModel.Kind kind : kinds) {
             ReasonModel m = ReasonModel.train(kind, trainF, trainL);
-            List<List<Ranked>> ranks = valF.stream().map(m::rank).toList();
+            List<List<Ranked>> ranks = m.rankAll(valF);
             double acc = top1(ranks, valL);
             top1.put(kind, acc);
             // Ties go to the earlier (cheaper) learner.
@@ -60,7 +60,8 @@ public final class PredictorFit {
         return new Fitted(refit, new Validation(n - cut, best.kind(), top1, top1.get(best.kind()), t, thr[0], thr[1], thr[2]));
     }
 
-    static double top1(List<List<Ranked>> ranks, List<String> labels) {
+    /** Share of {@code ranks} whose first label is the true one. */
+    public static double top1(List<List<Ranked>> ranks, List<String> labels) {
         int hit = 0;
         for (int i = 0; i < ranks.size(); i++) if (ranks.get(i).getFirst().label().equals(labels.get(i))) hit++;
         return (double) hit / ranks.size();
