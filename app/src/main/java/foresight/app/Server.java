@@ -223,12 +223,14 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_sip_bans", guard, FloodGuard::bans).description("sources banned after failed logins").register(metrics);
         FunctionCounter.builder("foresight_sip_refused_overload", guard, FloodGuard::refusedOverload)
                 .description("new calls answered 503: the node was at sip.guard.maxCallsPerSecond").register(metrics);
+        FunctionCounter.builder("foresight_predictor_not_promoted", training, PredictorTraining::notPromoted)
+                .description("retrained issue predictors kept out because they validated worse than the live one").register(metrics);
         alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
-                .recordingStorage(storage).contactCenter(contact).start(config.http().host(), config.http().port());
+                .predictorStatus(training::status).recordingStorage(storage).contactCenter(contact).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;

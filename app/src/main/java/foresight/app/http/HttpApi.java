@@ -42,6 +42,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private RecordingControl recordingControl = (id, pause, by) -> false;
+    private Supplier<Object> predictorStatus = () -> Map.of("model", "none");
+
+    /** What {@code GET /api/predictor} shows: the live issue-prediction model. */
+    public HttpApi predictorStatus(Supplier<Object> status) {
+        this.predictorStatus = status;
+        return this;
+    }
     private ContactPages contact;
 
     /** Where recordings are read from for listening and download (default: local files). */
@@ -82,6 +89,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls", this::searchCalls);
             cfg.routes.get("/api/calls/{id}", this::getCall);
             cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
+            cfg.routes.get("/api/predictor", this::predictor);
             cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
             cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
@@ -185,6 +193,11 @@ public final class HttpApi implements AutoCloseable {
         if (user.isEmpty()) return;
         users.audit(user.get().username(), "retrain_predictor", "");
         write(ctx, retrain.get());
+    }
+
+    private void predictor(Context ctx) throws Exception {
+        if (authorise(ctx, CALL_READERS).isEmpty()) return;
+        write(ctx, predictorStatus.get());
     }
 
     /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */

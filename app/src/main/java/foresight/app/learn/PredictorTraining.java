@@ -18,9 +18,12 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Retrains the issue predictor from PostgreSQL: every finished call of a known customer whose reason is known
- * (confirmed, recognised, chosen in the menu) is an example, with the history exactly as it stood when the call
- * started. Runs at start-up, every {@code interval}, and on demand; one training at a time.
+ * Retrains the issue predictor from PostgreSQL: every finished call of a known customer whose reason is known is an
+ * example — the agent's corrected reason first, else the reason the caller confirmed with "yes" (a "no" alone only
+ * says what it was not, so it labels nothing) — with the history exactly as it stood when the call started.
+ * Validation is time-ordered (the newest fifth). A candidate that scores a lower top-1 than the live model on that
+ * same newest fifth is not promoted: a log line and {@link #notPromoted()} (the {@code foresight_predictor_not_promoted}
+ * counter) say so. Runs at start-up, every {@code interval}, and on demand; one training at a time.
  */
 public final class PredictorTraining implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PredictorTraining.class);
@@ -36,6 +39,8 @@ public final class PredictorTraining implements AutoCloseable {
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
     private volatile Thread schedule;
+    private final java.util.concurrent.atomic.AtomicLong notPromoted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastNote = "not trained yet"; // written by the training thread only
 
     public PredictorTraining(CallRepository calls, CustomerRepository customers, CallReasonPredictor predictor, int minExamples, Clock clock) {
         this.calls = calls;
@@ -79,15 +84,68 @@ public final class PredictorTraining implements AutoCloseable {
                 String note = "kept " + (predictor.learned().isPresent() ? "the previous model" : "the reasons.yml rules")
                         + ": " + examples.size() + " labelled calls, need " + minExamples + " with 2+ reasons";
                 log.info("event=predictor_not_trained examples={} min={} ms={}", examples.size(), minExamples, ms);
+                lastNote = note;
                 return new Summary(false, examples.size(), 0, ms, note);
             }
+            var live = predictor.learned();
+            if (live.isPresent()) {
+                double liveTop1 = CallReasonPredictor.validationTop1(live.get(), examples);
+                double candidateTop1 = learned.get().validation().top1();
+                if (!Double.isNaN(candidateTop1) && candidateTop1 < liveTop1) {
+                    notPromoted.incrementAndGet();
+                    String note = String.format(java.util.Locale.ROOT, "kept live model %s: candidate validated worse (top1 %.4f < %.4f on the newest %d calls)",
+                            live.get().version(), candidateTop1, liveTop1, learned.get().validation().n());
+                    log.info("event=predictor_not_promoted reason=validated_worse candidate_top1={} live_top1={} examples={} ms={}",
+                            String.format(java.util.Locale.ROOT, "%.4f", candidateTop1), String.format(java.util.Locale.ROOT, "%.4f", liveTop1), examples.size(), ms);
+                    lastNote = note;
+                    return new Summary(false, examples.size(), learned.get().reasons(), ms, note);
+                }
+            }
             predictor.update(learned.get());
-            log.info("event=predictor_trained examples={} reasons={} ms={}", learned.get().examples(), learned.get().reasons(), ms);
+            var v = learned.get().validation();
+            log.info("event=predictor_trained version={} learner={} examples={} reasons={} validation_top1={} threshold={} coverage={} ms={}",
+                    learned.get().version(), v.chosen(), learned.get().examples(), learned.get().reasons(),
+                    String.format(java.util.Locale.ROOT, "%.4f", v.top1()), String.format(java.util.Locale.ROOT, "%.4f", v.threshold()),
+                    String.format(java.util.Locale.ROOT, "%.4f", v.coverage()), ms);
+            lastNote = "learned model live";
             return new Summary(true, learned.get().examples(), learned.get().reasons(), ms, "learned model live");
         } finally {
             running.unlock();
         }
     }
+
+    /** Candidates not promoted because they validated worse than the live model. */
+    public long notPromoted() { return notPromoted.get(); }
+
+    /** The live model as {@code GET /api/predictor} shows it. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        var live = predictor.learned();
+        if (live.isEmpty()) {
+            out.put("model", "reasons.yml rules");
+        } else {
+            var m = live.get();
+            var v = m.validation();
+            out.put("model", "learned");
+            out.put("version", m.version());
+            out.put("learner", v.chosen().name().toLowerCase());
+            out.put("trained_at", m.trainedAt().toString());
+            out.put("examples", m.examples());
+            out.put("reasons", m.reasons());
+            out.put("validation_calls", v.n());
+            out.put("validation_top1", finite(v.top1()));
+            out.put("validation_top1_by_learner", v.top1ByKind().entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().name().toLowerCase(), Map.Entry::getValue)));
+            out.put("temperature", v.temperature());
+            out.put("confirm_threshold", v.threshold());
+            out.put("confirm_precision", finite(v.precision()));
+            out.put("confirm_coverage", v.coverage());
+        }
+        out.put("not_promoted", notPromoted.get());
+        out.put("last_training", lastNote);
+        return out;
+    }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 
     private List<CallReasonPredictor.Example> examples() {
         var labelled = calls.labelledCalls(MAX_EXAMPLES);

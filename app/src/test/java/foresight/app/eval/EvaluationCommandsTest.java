@@ -52,7 +52,7 @@ class EvaluationCommandsTest {
         assertThat(out).contains("customers");
         for (String f : List.of("customers.csv", "events.csv", "calls.csv")) assertThat(dir.resolve(f)).exists();
         assertThat(Files.readAllLines(dir.resolve("events.csv")).getFirst()).isEqualTo("event_id,customer_id,occurred_at,type,attributes");
-        assertThat(lastLine(cli("predict-eval", dir.toString()))).matches("top1=0\\.\\d{4} top3=[01]\\.\\d{4} n=\\d+ p99_ms=\\d+\\.\\d{3}");
+        assertThat(lastLine(cli("predict-eval", dir.toString()))).matches("top1=0\\.\\d{4} top3=[01]\\.\\d{4} n=\\d+ p99_ms=\\d+\\.\\d{3} confirm_precision=([01]\\.\\d{4}|nan) confirm_coverage=[01]\\.\\d{4}");
     }
 
     @Test

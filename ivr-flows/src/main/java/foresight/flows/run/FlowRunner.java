@@ -325,7 +325,8 @@ public final class FlowRunner implements IncomingCallListener {
         s.calls().prediction(call.id(), pr.reasonId(), pr.confidence(), pr.phrase());
         event(call, "prediction", Map.of("reason", pr.reasonId(), "confidence", pr.confidence()));
         log.info("call={} event=predicted reason={} confidence={}", call.id(), pr.reasonId(), String.format("%.2f", pr.confidence()));
-        return pr.confidence() >= p.minConfidence() ? p.found() : p.none();
+        // The learned model's validated threshold (precision ≥ 0.90 on validation) gates the confirm question too.
+        return pr.confidence() >= Math.max(p.minConfidence(), s.predictor().confirmThreshold()) ? p.found() : p.none();
     }
 
     private String confirm(CallControl call, CallContext ctx, Step.Confirm c) {

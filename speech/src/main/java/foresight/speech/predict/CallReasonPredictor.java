@@ -1,7 +1,6 @@
 package foresight.speech.predict;
 
 import foresight.db.customer.CustomerEvent;
-import foresight.speech.classify.LogisticModel;
 import foresight.speech.classify.Ranked;
 import foresight.speech.reason.Reason;
 import foresight.speech.template.Template;
@@ -20,8 +19,17 @@ import java.util.Optional;
  * the event that most plausibly triggered the call. Thread-safe: the model is swapped atomically.
  */
 public final class CallReasonPredictor {
-    /** A trained model and what it was trained on. */
-    public record Learned(LogisticModel model, int examples, int reasons, Instant trainedAt) {}
+    /**
+     * A trained model, what it was trained on and what its time-ordered validation measured; its
+     * {@code validation().threshold()} is the confidence below which the confirm question is not asked.
+     */
+    public record Learned(ReasonModel model, int examples, int reasons, Instant trainedAt, PredictorFit.Validation validation) {
+        /** A short id for logs and the API: training time and learner. */
+        public String version() { return trainedAt.getEpochSecond() + "-" + model.kind().name().toLowerCase(); }
+    }
+
+    /** Precision the confirm question must keep on validation. */
+    public static final double CONFIRM_PRECISION = 0.90;
 
     /** One call of the past with its history, for training. */
     public record Example(List<CustomerEvent> historyOldestFirst, List<PastCall> earlierCalls, String tier, Instant at, String reason) {}
@@ -32,8 +40,12 @@ public final class CallReasonPredictor {
 
     public void update(Learned model) { this.learned = model; }
 
-    /** Trains from past calls; empty when there are too few examples or reasons to learn anything. */
-    public static Optional<Learned> train(List<Example> examples, int minExamples, Instant now) {
+    /**
+     * Trains from past calls (any order: sorted by time here, the newest fifth validates); empty when there are too
+     * few examples or reasons to learn anything. Blocks for seconds.
+     */
+    public static Optional<Learned> train(List<Example> unordered, int minExamples, Instant now) {
+        List<Example> examples = unordered.stream().sorted(java.util.Comparator.comparing(Example::at)).toList();
         long reasons = examples.stream().map(Example::reason).distinct().count();
         if (examples.size() < minExamples || reasons < 2) return Optional.empty();
         List<Map<String, Double>> features = new ArrayList<>(examples.size());
@@ -42,7 +54,31 @@ public final class CallReasonPredictor {
             features.add(HistoryFeatures.of(history(e.historyOldestFirst()), e.earlierCalls(), e.tier(), e.at()));
             labels.add(e.reason());
         }
-        return Optional.of(new Learned(LogisticModel.train(features, labels, 8), examples.size(), (int) reasons, now));
+        var fitted = PredictorFit.fit(features, labels, List.of(ReasonModel.Kind.LOGISTIC, ReasonModel.Kind.BOOSTED_TREES), CONFIRM_PRECISION);
+        return Optional.of(new Learned(fitted.model(), examples.size(), (int) reasons, now, fitted.validation()));
+    }
+
+    /**
+     * Top-1 of {@code model} on the newest fifth of {@code examples} by time — the split a new candidate validates
+     * on, so a live model and a candidate compare on the same calls. NaN when that split is too small.
+     */
+    public static double validationTop1(Learned model, List<Example> unordered) {
+        List<Example> examples = unordered.stream().sorted(java.util.Comparator.comparing(Example::at)).toList();
+        int cut = (int) Math.floor(examples.size() * PredictorFit.TRAIN_SHARE);
+        if (examples.size() - cut < PredictorFit.MIN_VALIDATION) return Double.NaN;
+        List<Map<String, Double>> features = new ArrayList<>();
+        for (Example e : examples.subList(cut, examples.size())) features.add(HistoryFeatures.of(history(e.historyOldestFirst()), e.earlierCalls(), e.tier(), e.at()));
+        var ranks = model.model().rankAll(features);
+        return PredictorFit.top1(ranks, examples.subList(cut, examples.size()).stream().map(Example::reason).toList());
+    }
+
+    /**
+     * The confidence a prediction needs before the caller is asked to confirm it: the live model's validated
+     * threshold; 0 while the {@code reasons.yml} rules decide (the flow's own {@code min_confidence} applies).
+     */
+    public double confirmThreshold() {
+        Learned m = learned;
+        return m == null ? 0 : m.validation().threshold();
     }
 
     /** The prediction for a call starting {@code now}; {@code history} newest first (as the repository returns it). */
