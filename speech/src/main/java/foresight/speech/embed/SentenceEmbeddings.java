@@ -28,6 +28,9 @@ public final class SentenceEmbeddings {
     public static final int DIMENSIONS = 384;
     private static final String MODEL = "/all-minilm-l6-v2-q.onnx", TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 
+    /** Vectors of training sentences: a reload that keeps most of its rows re-embeds only the new ones. */
+    private static final int CACHE_ROWS = 20_000; // ≤ 20,000 × ~1.6 kB ≈ 32 MB
+    private final java.util.concurrent.ConcurrentHashMap<String, float[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final Encoder encoder;
     private final int workers;
 
@@ -77,10 +80,29 @@ public final class SentenceEmbeddings {
         return encoder.embed(TextSegment.from(text.isBlank() ? "?" : text)).content().vector();
     }
 
-    /** Every sentence's vector, in order, spread over one worker per core; blocks until all are done. */
+    /**
+     * Every sentence's vector, in order, spread over one worker per core; blocks until all are done. Remembers
+     * the vectors of up to {@value #CACHE_ROWS} distinct sentences (training rows, not callers' utterances), so
+     * retraining on mostly the same rows is quick. Callers must not modify the returned vectors.
+     */
     public float[][] embedAll(List<String> texts) {
         float[][] out = new float[texts.size()][];
-        if (texts.isEmpty()) return out;
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            out[i] = cache.get(texts.get(i));
+            if (out[i] == null) missing.add(i);
+        }
+        if (missing.isEmpty()) return out;
+        float[][] fresh = compute(missing.stream().map(texts::get).toList());
+        for (int k = 0; k < missing.size(); k++) {
+            out[missing.get(k)] = fresh[k];
+            if (cache.size() < CACHE_ROWS) cache.putIfAbsent(texts.get(missing.get(k)), fresh[k]);
+        }
+        return out;
+    }
+
+    private float[][] compute(List<String> texts) {
+        float[][] out = new float[texts.size()][];
         try (ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("embed-", 0).daemon().factory())) {
             int chunk = Math.max(1, (texts.size() + workers * 4 - 1) / (workers * 4));
             List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
