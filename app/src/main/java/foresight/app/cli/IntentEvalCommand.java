@@ -1,6 +1,7 @@
 package foresight.app.cli;
 
 import foresight.app.eval.IntentEval;
+import foresight.speech.intent.IntentClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,12 +25,37 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Use only N evenly spaced test rows (0 = all).")
     int limit;
 
+    @Option(names = "--extra-train", description = "Another text,category CSV to train on as well (repeatable), e.g. the recogniser's transcripts of the training sentences.")
+    java.util.List<Path> extraTrain = new java.util.ArrayList<>();
+
+    @Option(names = "--tfidf-weight", description = "Weight of the tf-idf model in the ensemble for text (default ${DEFAULT-VALUE}; the rest goes to the embedding model).",
+            defaultValue = "" + IntentClassifier.TEXT_TFIDF_WEIGHT)
+    double tfidfWeight;
+
+    @Option(names = "--spoken-tfidf-weight", description = "Weight of the tf-idf model for recognised speech (default ${DEFAULT-VALUE}).",
+            defaultValue = "" + IntentClassifier.SPOKEN_TFIDF_WEIGHT)
+    double spokenTfidfWeight;
+
+    @Option(names = "--tune-weight", description = "Choose the text tf-idf weight on a 90/10 split of the training rows first (never on --test).")
+    boolean tuneWeight;
+
+    @Option(names = "--tfidf-epochs", defaultValue = "15", description = "SGD passes of the tf-idf model (default ${DEFAULT-VALUE}).")
+    int tfidfEpochs;
+
+    @Option(names = "--embedding-epochs", defaultValue = "30", description = "SGD passes of the embedding model (default ${DEFAULT-VALUE}).")
+    int embeddingEpochs;
+
+    @Option(names = "--embedding-scale", defaultValue = "8.0", description = "Multiplier of every embedding component before the embedding model (default ${DEFAULT-VALUE}).")
+    double embeddingScale;
+
     @Mixin
     ConfigOption configOption;
 
     @Override
     public Integer call() throws Exception {
-        IntentEval.run(train, test, spoken, limit, Path.of(configOption.load().speech().modelDir()), System.out);
+        var options = new IntentClassifier.Options(tfidfWeight, tfidfEpochs, embeddingEpochs, embeddingScale);
+        var settings = new IntentEval.Settings(extraTrain, options, spokenTfidfWeight, tuneWeight);
+        IntentEval.run(train, test, spoken, limit, Path.of(configOption.load().speech().modelDir()), settings, System.out);
         return 0;
     }
 }

@@ -2,7 +2,7 @@ package foresight.app.eval;
 
 import foresight.media.g711.G711;
 import foresight.speech.asr.SpeechRecognizer;
-import foresight.speech.intent.TextClassifier;
+import foresight.speech.intent.IntentClassifier;
 import foresight.speech.tts.SpeechSynthesizer;
 
 import java.io.IOException;
@@ -21,14 +21,27 @@ import java.util.TreeSet;
  * call, recognised (Vosk) and the recognised words classified, adding the word error rate.
  */
 public final class IntentEval {
-    /** The figures. */
-    public record Result(double accuracy, double macroF1, int n, double wer) {}
+    /** The figures; latencies are per classified utterance, on one thread. */
+    public record Result(double accuracy, double macroF1, int n, double wer, double trainSeconds, double p50Ms, double p99Ms) {}
+
+    /**
+     * What to train on beyond {@code --train}: {@code extraTrain} CSVs (e.g. the recogniser's transcripts of the
+     * training sentences), the classifier's options, and {@code tuneWeight} to choose the tf-idf weight on a
+     * 90/10 split of the training rows (never on the test set) before training on all of them.
+     */
+    public record Settings(List<Path> extraTrain, IntentClassifier.Options options, Double spokenTfidfWeight, boolean tuneWeight) {
+        public static final Settings DEFAULT = new Settings(List.of(), IntentClassifier.Options.DEFAULT, null, false);
+    }
 
     private IntentEval() {}
 
     public static Result run(Path train, Path test, boolean spoken, int limit, Path modelDir, PrintStream out) throws Exception {
-        long t0 = System.nanoTime();
-        var trainRows = CsvTable.read(train, "text", "category");
+        return run(train, test, spoken, limit, modelDir, Settings.DEFAULT, out);
+    }
+
+    public static Result run(Path train, Path test, boolean spoken, int limit, Path modelDir, Settings settings, PrintStream out) throws Exception {
+        var trainRows = new ArrayList<>(CsvTable.read(train, "text", "category"));
+        for (Path extra : settings.extraTrain()) trainRows.addAll(CsvTable.read(extra, "text", "category"));
         var testRows = CsvTable.read(test, "text", "category");
         if (limit > 0 && testRows.size() > limit) {
             // Evenly spaced rows, not the first N: test files are often sorted by category.
@@ -36,14 +49,26 @@ public final class IntentEval {
             for (int k = 0; k < limit; k++) sample.add(testRows.get((int) ((long) k * testRows.size() / limit)));
             testRows = sample;
         }
-        TextClassifier classifier = TextClassifier.train(trainRows.stream().map(r -> r.get("text")).toList(), trainRows.stream().map(r -> r.get("category")).toList());
-        long trained = System.nanoTime();
+        List<String> texts = trainRows.stream().map(r -> r.get("text")).toList(), labels = trainRows.stream().map(r -> r.get("category")).toList();
+        IntentClassifier.Options options = settings.options();
+        if (settings.tuneWeight()) options = options.withTfidfWeight(WeightChoice.choose(texts, labels, options, out));
+        java.time.Duration cpuBefore = cpuTime();
+        IntentClassifier classifier = IntentClassifier.train(texts, labels, options);
+        double trainCpuSeconds = cpuTime().minus(cpuBefore).toMillis() / 1e3;
+        double trainSeconds = classifier.trainingTime().total().toNanos() / 1e9;
+        for (int k = 0; k < Math.min(50, texts.size()); k++) classifier.classify(texts.get(k * texts.size() / Math.min(50, texts.size()))); // JIT warm-up, not measured
+        double spokenWeight = settings.spokenTfidfWeight() != null ? settings.spokenTfidfWeight() : IntentClassifier.SPOKEN_TFIDF_WEIGHT;
         List<String> truth = new ArrayList<>(), predicted = new ArrayList<>();
+        List<Long> classifyNanos = new ArrayList<>(), classifyCpuNanos = new ArrayList<>();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long wordErrors = 0, words = 0, audioSamples = 0, asrNanos = 0;
         if (!spoken) {
             for (var row : testRows) {
                 truth.add(row.get("category"));
+                long s = System.nanoTime(), cpu = threads.getCurrentThreadCpuTime();
                 predicted.add(classifier.classify(row.get("text")).label());
+                classifyCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu);
+                classifyNanos.add(System.nanoTime() - s);
             }
         } else {
             // FreeTTS synthesises on this thread (it is not thread-safe); Vosk recognises on one thread per core.
@@ -76,7 +101,10 @@ public final class IntentEval {
                     wordErrors += editDistance(ref, hyp);
                     words += ref.size();
                     truth.add(row.get("category"));
-                    predicted.add(classifier.classify(h).label());
+                    long s = System.nanoTime(), cpu = threads.getCurrentThreadCpuTime();
+                    predicted.add(classifier.classify(h, spokenWeight).label());
+                    classifyCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu);
+                    classifyNanos.add(System.nanoTime() - s);
                     if ((i + 1) % 100 == 0) System.err.printf("intent-eval: %d/%d spoken%n", i + 1, testRows.size());
                 }
             }
@@ -86,13 +114,47 @@ public final class IntentEval {
         double accuracy = n == 0 ? 0 : (double) correct / n, f1 = macroF1(truth, predicted);
         double wer = words == 0 ? 0 : (double) wordErrors / words;
         out.printf("intent-eval: train %s (%d rows), test %s (%d rows)%s, %d labels, trained in %.1f s%n", train, trainRows.size(), test, n,
-                spoken ? ", spoken through FreeTTS -> G.711 -> Vosk" : "", new TreeSet<>(truth).size(), (trained - t0) / 1e9);
+                spoken ? ", spoken through FreeTTS -> G.711 -> Vosk" : "", new TreeSet<>(truth).size(), trainSeconds);
+        double p50 = percentileMs(classifyNanos, 0.50), p99 = percentileMs(classifyNanos, 0.99);
+        out.printf("classifier: tf-idf LR + MiniLM-embedding LR, tfidf_weight=%.2f%s; training %.1f s (embedding %.1f s, %.1f s of CPU) on %d cores; "
+                        + "classification p50_ms=%.2f p99_ms=%.2f per utterance (one thread; its CPU time p50_ms=%.2f p99_ms=%.2f); %s%n",
+                options.tfidfWeight(), spoken ? String.format(" (spoken %.2f)", spokenWeight) : "", trainSeconds,
+                classifier.trainingTime().embedding().toNanos() / 1e9, trainCpuSeconds, Runtime.getRuntime().availableProcessors(), p50, p99,
+                percentileMs(classifyCpuNanos, 0.50), percentileMs(classifyCpuNanos, 0.99), memory());
         if (spoken && audioSamples > 0) {
             out.printf("Vosk real-time factor: %.3f (%.1f s of audio in %.1f thread-seconds of recognition)%n",
                     asrNanos / 1e9 / (audioSamples / 8000.0), audioSamples / 8000.0, asrNanos / 1e9);
         }
         out.printf("accuracy=%.4f macro_f1=%.4f n=%d%s%n", accuracy, f1, n, spoken ? String.format(" wer=%.4f", wer) : "");
-        return new Result(accuracy, f1, n, wer);
+        return new Result(accuracy, f1, n, wer, trainSeconds, p50, p99);
+    }
+
+    /** CPU time this process has used so far (all threads): training time as an idle machine would see it. */
+    private static java.time.Duration cpuTime() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
+    static double percentileMs(List<Long> nanos, double q) {
+        if (nanos.isEmpty()) return 0;
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)) / 1e6;
+    }
+
+    /** Resident set size (Linux) and live heap after a collection: what the trained classifier costs in memory. */
+    private static String memory() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long heapMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        String rss = "?";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) rss = String.valueOf(Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10);
+            }
+        } catch (IOException | RuntimeException e) {
+            rss = "?"; // not Linux: the heap figure still stands
+        }
+        return "rss_mb=" + rss + " heap_mb=" + heapMb;
     }
 
     static List<String> words(String s) {

@@ -84,8 +84,8 @@ class EvaluationCommandsTest {
         Assumptions.assumeTrue(Files.exists(train) && Files.exists(test), "BANKING77 not present beside the checkout; skipping");
         var r = IntentEval.run(train, test, false, 0, null, new PrintStream(new ByteArrayOutputStream()));
         assertThat(r.n()).isEqualTo(1003);
-        assertThat(r.accuracy()).as("measured 0.911 on this machine").isGreaterThan(0.88);
-        assertThat(r.macroF1()).isGreaterThan(0.87);
+        assertThat(r.accuracy()).as("measured 0.9412 on this machine (tf-idf + MiniLM ensemble; 0.911 with tf-idf alone)").isGreaterThan(0.93);
+        assertThat(r.macroF1()).as("measured 0.9431").isGreaterThan(0.93);
     }
 
     @Test

@@ -20,14 +20,17 @@ public final class TextClassifier {
         this.model = model;
     }
 
-    public static TextClassifier train(List<String> texts, List<String> labels) {
+    public static TextClassifier train(List<String> texts, List<String> labels) { return train(texts, labels, 15); }
+
+    /** Trains with {@code epochs} passes of SGD; blocks. */
+    public static TextClassifier train(List<String> texts, List<String> labels, int epochs) {
         Map<String, Integer> df = new HashMap<>();
         for (String t : texts) for (String term : new java.util.HashSet<>(terms(t))) df.merge(term, 1, Integer::sum);
         Map<String, Double> idf = new HashMap<>();
         int n = texts.size();
         for (var e : df.entrySet()) idf.put(e.getKey(), Math.log((1.0 + n) / (1.0 + e.getValue())) + 1.0);
         List<Map<String, Double>> features = texts.stream().map(t -> vector(t, idf)).toList();
-        return new TextClassifier(idf, LogisticModel.train(features, labels, 15));
+        return new TextClassifier(idf, LogisticModel.train(features, labels, epochs));
     }
 
     /** Every label, most probable first. */
