@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Vosk speech recognition for live calls and recordings. The model is loaded once; each listen gets its own
+ * Speech recognition for live calls and recordings: Vosk, and optionally Moonshine ({@link OpenRecognizer}) for open
+ * questions and recordings while Vosk keeps the grammars. The Vosk model is loaded once; each listen gets its own
  * recogniser, fed 8 kHz phone audio upsampled to the 16 kHz the bundled model expects. At most
  * {@code maxRecognisers} run at once: past that a live listen returns UNAVAILABLE so the flow falls back to DTMF.
  * Thread-safe; every method blocks the calling (virtual) thread.
@@ -35,13 +36,23 @@ public final class SpeechRecognizer implements AutoCloseable {
     private final Model model;
     private final Semaphore live;
     private final Semaphore batch = new Semaphore(1);
+    private final OpenRecognizer open; // null: Vosk hears open questions and transcribes recordings too
 
     public SpeechRecognizer(Path modelDir, int maxRecognisers) throws IOException {
+        this(modelDir, maxRecognisers, null);
+    }
+
+    /**
+     * With {@code open} (Moonshine behind the VAD; may be null) for open questions and recordings; Vosk keeps the
+     * grammars (yes/no, digits, menus). Takes ownership of {@code open}.
+     */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open) throws IOException {
         if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         long t0 = System.nanoTime();
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
+        this.open = open;
         log.info("event=asr_ready model={} ms={}", modelDir, (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -72,6 +83,19 @@ public final class SpeechRecognizer implements AutoCloseable {
     public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
                             List<String> grammar, Runnable onSpeech, java.util.Set<String> bias) {
         if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        if (grammar == null && open != null) {
+            try {
+                return open.listen(frames, noInput, maxDuration, interrupt, onSpeech);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Utterance("", Utterance.Outcome.INTERRUPTED);
+            } catch (RuntimeException e) {
+                log.error("event=recogniser_failed recogniser=moonshine", e);
+                return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+            } finally {
+                live.release();
+            }
+        }
         try (Recognizer rec = grammar == null ? new Recognizer(model, MODEL_RATE_HZ) : new Recognizer(model, MODEL_RATE_HZ, grammarJson(grammar))) {
             boolean biased = grammar == null && bias != null && !bias.isEmpty();
             if (biased) rec.setMaxAlternatives(ALTERNATIVES);
@@ -130,8 +154,18 @@ public final class SpeechRecognizer implements AutoCloseable {
         return transcribeUtterances(pcm8k, false);
     }
 
+    /** Which recogniser hears open questions and transcribes recordings: "moonshine" or "vosk". */
+    public String openRecogniser() { return open == null ? "vosk" : "moonshine"; }
+
     private List<Word> transcribeUtterances(short[] pcm8k, boolean yieldToLiveCalls) throws InterruptedException, IOException {
         List<Word> words = new ArrayList<>();
+        if (open != null) {
+            for (var segment : open.segments(pcm8k)) {
+                while (yieldToLiveCalls && live.availablePermits() == 0) Thread.sleep(200); // live calls first
+                words.addAll(open.transcribeSegment(pcm8k, segment));
+            }
+            return words;
+        }
         for (int[] span : Utterances.split(pcm8k)) {
             while (yieldToLiveCalls && live.availablePermits() == 0) Thread.sleep(200); // live calls first
             long offsetMs = span[0] / 8;
@@ -224,5 +258,8 @@ public final class SpeechRecognizer implements AutoCloseable {
     }
 
     @Override
-    public void close() { model.close(); }
+    public void close() {
+        model.close();
+        if (open != null) open.close();
+    }
 }
