@@ -109,7 +109,7 @@ public final class Server implements AutoCloseable {
 
         flows = new FlowRegistry(Path.of(config.operator().dir())).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
-        asr = new SpeechRecognizer(Path.of(config.speech().modelDir()), config.speech().maxRecognisers());
+        asr = SpeechRecognizers.load(config.speech(), null, config.speech().maxRecognisers());
         toClose.add(asr);
         var prompts = new Prompts(new SpeechSynthesizer());
 

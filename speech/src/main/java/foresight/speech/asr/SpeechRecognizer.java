@@ -53,7 +53,7 @@ public final class SpeechRecognizer implements AutoCloseable {
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
         this.open = open;
-        log.info("event=asr_ready model={} ms={}", modelDir, (System.nanoTime() - t0) / 1_000_000);
+        log.info("event=asr_ready model={} open_recogniser={} ms={}", modelDir, openRecogniser(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     public int availableRecognisers() { return live.availablePermits(); }
