@@ -49,4 +49,17 @@ class ConfigLoaderTest {
     void autoHostResolvesToAConcreteAddress() throws Exception {
         assertThat(ConfigLoader.load(null, Map.of()).sip().host()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
     }
+
+    @Test
+    void openRecogniserDefaultsToMoonshineAndAnUnknownOneIsReportedWithFileAndLine() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).speech().openRecogniser()).isEqualTo("moonshine");
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "speech:\n  maxRecognisers: 4\n  openRecogniser: whisper\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageStartingWith(f + ":").hasMessageContaining("whisper")
+                .hasMessageContaining("moonshine or vosk");
+        Files.writeString(f, "speech:\n  openRecogniser: vosk\n  moonshineModel: tiny\n");
+        var c = ConfigLoader.load(f, Map.of());
+        assertThat(c.speech().openRecogniser()).isEqualTo("vosk");
+        assertThat(c.speech().moonshineModel()).isEqualTo("tiny");
+    }
 }
