@@ -23,6 +23,11 @@ public final class SpeechRecognizers {
 
     /** {@code openRecogniser} overrides the configured one when not null ("moonshine" or "vosk"). */
     public static SpeechRecognizer load(ForesightConfig.Speech speech, String openRecogniser, int maxRecognisers) throws IOException {
+        return load(speech, openRecogniser, maxRecognisers, 1);
+    }
+
+    /** As above, with {@code batchSlots} recordings transcribed at once. */
+    public static SpeechRecognizer load(ForesightConfig.Speech speech, String openRecogniser, int maxRecognisers, int batchSlots) throws IOException {
         String which = openRecogniser != null ? openRecogniser : speech.openRecogniser();
         OpenRecognizer open = null;
         if (which.equals("moonshine")) {
@@ -30,7 +35,7 @@ public final class SpeechRecognizers {
         } else if (!which.equals("vosk")) {
             throw new IllegalArgumentException("open recogniser must be moonshine or vosk, was '" + which + "'");
         }
-        return new SpeechRecognizer(Path.of(speech.modelDir()), maxRecognisers, open);
+        return new SpeechRecognizer(Path.of(speech.modelDir()), maxRecognisers, open, batchSlots);
     }
 
     /** Moonshine + VAD, or null (logged) when a model file is missing. */

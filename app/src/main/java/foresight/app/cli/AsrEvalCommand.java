@@ -42,6 +42,7 @@ public final class AsrEvalCommand implements Callable<Integer> {
         try (SpeechRecognizer asr = SpeechRecognizers.load(configOption.load().speech(), recogniser, 1)) {
             System.out.printf("models loaded: process RSS +%d MB%n", (AsrEval.rssKb() - rss0) / 1024);
             AsrEval.run(dir, asr, out, System.out);
+            System.err.printf("asr-eval: process RSS at the end +%d MB over the start (models + recogniser)%n", (AsrEval.rssKb() - rss0) / 1024);
         } catch (java.io.IOException e) {
             System.err.println("asr-eval: " + e.getMessage());
             return 2;

@@ -18,7 +18,8 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Option(names = "--test", required = true)
     Path test;
 
-    @Option(names = "--spoken", description = "Synthesise each test sentence, pass it through G.711 and Vosk, classify what was recognised.")
+    @Option(names = "--spoken", description = "Synthesise each test sentence (or read the WAV named in the test CSV's 'audio' column), pass it through G.711 "
+            + "and the configured open recogniser (speech.openRecogniser), classify what was recognised.")
     boolean spoken;
 
     @Option(names = "--limit", defaultValue = "0", description = "Use only N evenly spaced test rows (0 = all).")
@@ -29,7 +30,7 @@ public final class IntentEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IntentEval.run(train, test, spoken, limit, Path.of(configOption.load().speech().modelDir()), System.out);
+        IntentEval.run(train, test, spoken, limit, configOption.load().speech(), System.out);
         return 0;
     }
 }

@@ -103,8 +103,16 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** Post-call transcription workers. */
-    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) {
-        public static final Transcription DEFAULT = new Transcription(true, 1000, 3);
+    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts, int workers) {
+        public static final Transcription DEFAULT = new Transcription(true, 1000, 3, 1);
+
+        /** {@code workers}: transcription threads on this node (low priority; each yields to live calls). */
+        public Transcription {
+            if (workers < 1 || workers > 64) throw new IllegalArgumentException("transcription.workers must be 1..64, was " + workers);
+        }
+
+        /** One worker thread. */
+        public Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) { this(enabled, pollIntervalMillis, maxAttempts, 1); }
     }
 
     /** The learned issue predictor: retrained every {@code retrainMinutes} once {@code minExamples} labelled calls exist. */

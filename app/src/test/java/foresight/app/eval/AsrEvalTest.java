@@ -99,4 +99,32 @@ class AsrEvalTest {
         assertThat(AsrEval.words("I need the 30 pounds, 1,250 now")).containsExactly("i", "need", "the", "thirty", "pounds", "one", "thousand",
                 "two", "hundred", "fifty", "now");
     }
+
+    @Test
+    void spokenIntentEvalReadsTheAudioColumnInsteadOfSynthesisingAndReportsWerBesideAccuracy() throws Exception {
+        Path set = testSet();
+        Path train = dir.resolve("train.csv"), test = set.resolve("test.csv");
+        Files.writeString(train, """
+                text,category
+                I want a refund,refund
+                please refund my order,refund
+                give me my money back for the order,refund
+                why was I charged a fee,fee
+                there is a fee on my transfer,fee
+                you charged me for transferring money,fee
+                my money is missing,missing
+                I cannot find my money,missing
+                where did my money go,missing
+                """);
+        Files.writeString(test, """
+                text,category,audio
+                I would like a refund for my order,refund,000-en-us.wav
+                I got charged a fee for transferring money,fee,001-en-us.wav
+                My money is nowhere to be found,missing,002-en-us.wav
+                """);
+        Run r = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken", "-c", config().toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("spoken through audio files -> G.711 -> moonshine");
+        assertThat(lastLine(r.out())).matches("accuracy=1\\.0000 macro_f1=1\\.0000 n=3 wer=0\\.\\d{4}");
+    }
 }

@@ -35,7 +35,7 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     private final Model model;
     private final Semaphore live;
-    private final Semaphore batch = new Semaphore(1);
+    private final Semaphore batch;
     private final OpenRecognizer open; // null: Vosk hears open questions and transcribes recordings too
 
     public SpeechRecognizer(Path modelDir, int maxRecognisers) throws IOException {
@@ -47,12 +47,18 @@ public final class SpeechRecognizer implements AutoCloseable {
      * grammars (yes/no, digits, menus). Takes ownership of {@code open}.
      */
     public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open) throws IOException {
+        this(modelDir, maxRecognisers, open, 1);
+    }
+
+    /** As above; {@code batchSlots} recordings may be transcribed at once (the transcription worker pool's size). */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots) throws IOException {
         if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         long t0 = System.nanoTime();
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
         this.open = open;
+        this.batch = new Semaphore(batchSlots);
         log.info("event=asr_ready model={} open_recogniser={} ms={}", modelDir, openRecogniser(), (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -134,7 +140,7 @@ public final class SpeechRecognizer implements AutoCloseable {
      * Transcribes a whole recording (8 kHz mono PCM) with word timings. The audio is cut into utterances at
      * pauses and each gets a fresh recogniser: one recogniser over a whole call lets earlier audio skew its
      * online adaptation (measured: the same sentence read "a refund for my order" alone and "carry on for my
-     * order" mid-call). Runs one at a time and only while a live recogniser is free, so post-call work yields
+     * order" mid-call). Runs at most {@code batchSlots} at a time and only while a live recogniser is free, so post-call work yields
      * to callers.
      */
     public List<Word> transcribe(short[] pcm8k) throws InterruptedException, IOException {
