@@ -132,7 +132,7 @@ public final class Server implements AutoCloseable {
                 : candidate -> java.util.List.of();
         flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
-        asr = new SpeechRecognizer(Path.of(config.speech().modelDir()), config.speech().maxRecognisers());
+        asr = SpeechRecognizers.load(config.speech(), null, config.speech().maxRecognisers(), config.transcription().workers());
         toClose.add(asr);
         var prompts = new Prompts(new SpeechSynthesizer());
 
@@ -195,7 +195,7 @@ public final class Server implements AutoCloseable {
             worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
                     .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
                     Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(),
-                    () -> flows.current().qa(), config.recording().keepUnredacted()).storage(storage).start();
+                    () -> flows.current().qa(), config.recording().keepUnredacted()).storage(storage).threads(config.transcription().workers()).start();
             toClose.add(worker);
         }
 
@@ -215,7 +215,7 @@ public final class Server implements AutoCloseable {
             FunctionCounter.builder("foresight_recording_archive_failures", worker, TranscriptionWorker::archiveFailures)
                     .description("recordings that could not be moved to their store (recording.storage) and stayed local").register(metrics);
             FunctionCounter.builder("foresight_transcription_cpu_seconds", worker, TranscriptionWorker::cpuSeconds)
-                    .description("CPU seconds spent transcribing (Vosk included)").register(metrics);
+                    .description("CPU seconds spent transcribing (the recogniser, QA and redaction included)").register(metrics);
         }
         FunctionCounter.builder("foresight_sip_dropped_scanner", guard, FloodGuard::droppedScanner).description("requests dropped: scanner user agent").register(metrics);
         FunctionCounter.builder("foresight_sip_dropped_rate_limited", guard, FloodGuard::droppedRateLimited).description("requests dropped: over the per-source rate").register(metrics);

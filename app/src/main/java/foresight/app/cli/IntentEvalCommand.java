@@ -19,7 +19,8 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Option(names = "--test", required = true)
     Path test;
 
-    @Option(names = "--spoken", description = "Synthesise each test sentence, pass it through G.711 and Vosk, classify what was recognised.")
+    @Option(names = "--spoken", description = "Synthesise each test sentence (or read the WAV named in the test CSV's 'audio' column), pass it through G.711 "
+            + "and the configured open recogniser (speech.openRecogniser), classify what was recognised.")
     boolean spoken;
 
     @Option(names = "--limit", defaultValue = "0", description = "Use only N evenly spaced test rows (0 = all).")
@@ -55,7 +56,7 @@ public final class IntentEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var options = new IntentClassifier.Options(tfidfWeight, tfidfEpochs, embeddingEpochs, embeddingScale);
         var settings = new IntentEval.Settings(extraTrain, options, spokenTfidfWeight, tuneWeight);
-        IntentEval.run(train, test, spoken, limit, Path.of(configOption.load().speech().modelDir()), settings, System.out);
+        IntentEval.run(train, test, spoken, limit, configOption.load().speech(), settings, System.out);
         return 0;
     }
 }

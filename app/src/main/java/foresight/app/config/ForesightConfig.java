@@ -103,9 +103,31 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Database DEFAULT = new Database(null, null, null, "data/pg", 10);
     }
 
-    /** The Vosk model folder and how many recognisers may run at once. */
-    public record Speech(String modelDir, int maxRecognisers) {
-        public static final Speech DEFAULT = new Speech("speech/target/model-unpacked/assets/model-en-us", 8);
+    /**
+     * The Vosk model folder and how many recognisers may run at once; {@code openRecogniser} hears open questions
+     * and transcribes recordings ({@code moonshine} or {@code vosk}; Vosk always keeps the grammars), with the
+     * Moonshine size ({@code base} or {@code tiny}), its folder (holding {@code base/}, {@code tiny/} and
+     * {@code tokens.txt}) and the Silero VAD model file.
+     */
+    public record Speech(String modelDir, int maxRecognisers, String openRecogniser, String moonshineModel, String moonshineDir, String vadModel) {
+        public static final Speech DEFAULT = new Speech("speech/target/model-unpacked/assets/model-en-us", 8, "moonshine", "base",
+                "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx");
+
+        public Speech {
+            if (openRecogniser == null || openRecogniser.isBlank()) openRecogniser = "moonshine";
+            if (moonshineModel == null || moonshineModel.isBlank()) moonshineModel = "base";
+            if (!openRecogniser.equals("moonshine") && !openRecogniser.equals("vosk"))
+                throw new IllegalArgumentException("speech.openRecogniser must be moonshine or vosk, was '" + openRecogniser + "'");
+            if (!moonshineModel.equals("base") && !moonshineModel.equals("tiny"))
+                throw new IllegalArgumentException("speech.moonshineModel must be base or tiny, was '" + moonshineModel + "'");
+        }
+
+        /** The Vosk folder and recogniser count, with the default open recogniser and model files. */
+        public Speech(String modelDir, int maxRecognisers) {
+            this(modelDir, maxRecognisers, DEFAULT_OPEN, "base", "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx");
+        }
+
+        private static final String DEFAULT_OPEN = "moonshine";
     }
 
     /** The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits. */
@@ -132,8 +154,16 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** Post-call transcription workers. */
-    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) {
-        public static final Transcription DEFAULT = new Transcription(true, 1000, 3);
+    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts, int workers) {
+        public static final Transcription DEFAULT = new Transcription(true, 1000, 3, 1);
+
+        /** {@code workers}: transcription threads on this node (low priority; each yields to live calls). */
+        public Transcription {
+            if (workers < 1 || workers > 64) throw new IllegalArgumentException("transcription.workers must be 1..64, was " + workers);
+        }
+
+        /** One worker thread. */
+        public Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) { this(enabled, pollIntervalMillis, maxAttempts, 1); }
     }
 
     /** The learned issue predictor: retrained every {@code retrainMinutes} once {@code minExamples} labelled calls exist. */

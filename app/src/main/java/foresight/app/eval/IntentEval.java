@@ -1,5 +1,7 @@
 package foresight.app.eval;
 
+import foresight.app.SpeechRecognizers;
+import foresight.app.config.ForesightConfig;
 import foresight.media.g711.G711;
 import foresight.speech.asr.SpeechRecognizer;
 import foresight.speech.intent.IntentClassifier;
@@ -17,8 +19,10 @@ import java.util.TreeSet;
 
 /**
  * Measures the spoken-intent classifier on any {@code text,category} CSV pair: accuracy and macro-F1 on the
- * text; with {@code spoken}, each test sentence is synthesised (FreeTTS), sent through G.711 µ-law like a phone
- * call, recognised (Vosk) and the recognised words classified, adding the word error rate.
+ * text; with {@code spoken}, each test sentence is synthesised (FreeTTS) — or, when the test CSV has an {@code audio}
+ * column, read from that WAV file (path relative to the CSV) so voices made elsewhere can be measured — sent through
+ * G.711 µ-law like a phone call, recognised (the configured open recogniser: Moonshine or Vosk) and the recognised
+ * words classified, adding the word error rate.
  */
 public final class IntentEval {
     /** The figures; latencies are per classified utterance, on one thread. */
@@ -35,11 +39,11 @@ public final class IntentEval {
 
     private IntentEval() {}
 
-    public static Result run(Path train, Path test, boolean spoken, int limit, Path modelDir, PrintStream out) throws Exception {
-        return run(train, test, spoken, limit, modelDir, Settings.DEFAULT, out);
+    public static Result run(Path train, Path test, boolean spoken, int limit, ForesightConfig.Speech speech, PrintStream out) throws Exception {
+        return run(train, test, spoken, limit, speech, Settings.DEFAULT, out);
     }
 
-    public static Result run(Path train, Path test, boolean spoken, int limit, Path modelDir, Settings settings, PrintStream out) throws Exception {
+    public static Result run(Path train, Path test, boolean spoken, int limit, ForesightConfig.Speech speech, Settings settings, PrintStream out) throws Exception {
         var trainRows = new ArrayList<>(CsvTable.read(train, "text", "category"));
         for (Path extra : settings.extraTrain()) trainRows.addAll(CsvTable.read(extra, "text", "category"));
         var testRows = CsvTable.read(test, "text", "category");
@@ -62,6 +66,7 @@ public final class IntentEval {
         List<Long> classifyNanos = new ArrayList<>(), classifyCpuNanos = new ArrayList<>();
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long wordErrors = 0, words = 0, audioSamples = 0, asrNanos = 0;
+        String recogniser = "", source = "FreeTTS";
         if (!spoken) {
             for (var row : testRows) {
                 truth.add(row.get("category"));
@@ -72,17 +77,27 @@ public final class IntentEval {
             }
         } else {
             // FreeTTS synthesises on this thread (it is not thread-safe); Vosk recognises on one thread per core.
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+            int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
             SpeechSynthesizer tts = new SpeechSynthesizer();
-            try (SpeechRecognizer asr = new SpeechRecognizer(modelDir, threads);
-                 var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            try (SpeechRecognizer asr = SpeechRecognizers.load(speech, null, workers);
+                 var pool = java.util.concurrent.Executors.newFixedThreadPool(workers)) {
                 List<long[]> timings = new ArrayList<>(); // recognition time per row, set by its task
                 List<java.util.concurrent.Future<String>> heard = new ArrayList<>();
+                recogniser = asr.openRecogniser();
                 for (var row : testRows) {
-                    short[] pcm = tts.synthesize(row.get("text"));
-                    byte[] ulaw = new byte[pcm.length];
-                    G711.encode(0, pcm, ulaw);
-                    short[] phone = G711.decode(0, ulaw, 0, ulaw.length);
+                    String audio = row.get("audio");
+                    short[] phone;
+                    if (audio != null && !audio.isBlank()) {
+                        source = "audio files";
+                        Path wav = test.toAbsolutePath().resolveSibling(audio);
+                        if (!java.nio.file.Files.isRegularFile(wav)) throw new java.io.IOException(test + ": audio file not found: " + wav);
+                        phone = AsrEval.phonePath(wav);
+                    } else {
+                        short[] pcm = tts.synthesize(row.get("text"));
+                        byte[] ulaw = new byte[pcm.length];
+                        G711.encode(0, pcm, ulaw);
+                        phone = G711.decode(0, ulaw, 0, ulaw.length);
+                    }
                     audioSamples += phone.length;
                     long[] nanos = new long[1];
                     heard.add(pool.submit(() -> {
@@ -114,7 +129,7 @@ public final class IntentEval {
         double accuracy = n == 0 ? 0 : (double) correct / n, f1 = macroF1(truth, predicted);
         double wer = words == 0 ? 0 : (double) wordErrors / words;
         out.printf("intent-eval: train %s (%d rows), test %s (%d rows)%s, %d labels, trained in %.1f s%n", train, trainRows.size(), test, n,
-                spoken ? ", spoken through FreeTTS -> G.711 -> Vosk" : "", new TreeSet<>(truth).size(), trainSeconds);
+                spoken ? ", spoken through " + source + " -> G.711 -> " + recogniser : "", new TreeSet<>(truth).size(), trainSeconds);
         double p50 = percentileMs(classifyNanos, 0.50), p99 = percentileMs(classifyNanos, 0.99);
         out.printf("classifier: tf-idf LR + MiniLM-embedding LR, tfidf_weight=%.2f%s; training %.1f s (embedding %.1f s, %.1f s of CPU) on %d cores; "
                         + "classification p50_ms=%.2f p99_ms=%.2f per utterance (one thread; its CPU time p50_ms=%.2f p99_ms=%.2f); %s%n",
@@ -122,7 +137,7 @@ public final class IntentEval {
                 classifier.trainingTime().embedding().toNanos() / 1e9, trainCpuSeconds, Runtime.getRuntime().availableProcessors(), p50, p99,
                 percentileMs(classifyCpuNanos, 0.50), percentileMs(classifyCpuNanos, 0.99), memory());
         if (spoken && audioSamples > 0) {
-            out.printf("Vosk real-time factor: %.3f (%.1f s of audio in %.1f thread-seconds of recognition)%n",
+            out.printf(recogniser + " real-time factor: %.3f (%.1f s of audio in %.1f thread-seconds of recognition)%n",
                     asrNanos / 1e9 / (audioSamples / 8000.0), audioSamples / 8000.0, asrNanos / 1e9);
         }
         out.printf("accuracy=%.4f macro_f1=%.4f n=%d%s%n", accuracy, f1, n, spoken ? String.format(" wer=%.4f", wer) : "");

@@ -68,4 +68,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FORESIGHT_SIP_TRUSTED", "sbc.example.com")))
                 .hasMessageContaining("sbc.example.com").hasMessageContaining("host names");
     }
+
+    @Test
+    void openRecogniserDefaultsToMoonshineAndAnUnknownOneIsReportedWithFileAndLine() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).speech().openRecogniser()).isEqualTo("moonshine");
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "speech:\n  maxRecognisers: 4\n  openRecogniser: whisper\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageStartingWith(f + ":").hasMessageContaining("whisper")
+                .hasMessageContaining("moonshine or vosk");
+        Files.writeString(f, "speech:\n  openRecogniser: vosk\n  moonshineModel: tiny\n");
+        var c = ConfigLoader.load(f, Map.of());
+        assertThat(c.speech().openRecogniser()).isEqualTo("vosk");
+        assertThat(c.speech().moonshineModel()).isEqualTo("tiny");
+    }
 }

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 /**
  * Takes transcription jobs from PostgreSQL (any node may run one) and turns each stereo recording into a
  * dialogue: left channel = caller, right = agent/IVR, each cut into segments at pauses. Failures are retried
- * up to {@code maxAttempts}. Runs on its own virtual thread until closed.
+ * up to {@code maxAttempts}. Runs on {@link #threads} low-priority platform threads until closed; a recording that cannot be read
+ * or decoded (corrupt, truncated mid-header) fails its job with the reason stored, and the thread takes the next job.
  */
 public final class TranscriptionWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TranscriptionWorker.class);
@@ -47,9 +48,10 @@ public final class TranscriptionWorker implements AutoCloseable {
     /** Seconds of recorded audio (both channels' duration, counted once) transcribed so far. */
     public double audioSeconds() { return audioMillis.get() / 1000.0; }
 
-    /** CPU seconds the transcriptions took (this worker's thread, Vosk included). */
+    /** CPU seconds the transcriptions took (the worker threads, the recogniser included). */
     public double cpuSeconds() { return cpuNanos.get() / 1e9; }
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
+    private int threadCount = 1;
 
     /** Without QA rules or redaction. */
     public TranscriptionWorker(TranscriptRepository repository, ChannelTranscriber transcriber, Duration pollInterval, int maxAttempts) {
@@ -80,9 +82,19 @@ public final class TranscriptionWorker implements AutoCloseable {
     /** Recordings that could not be moved to their store (they stay local; the warning names them). */
     public long archiveFailures() { return archiveFailures.get(); }
 
+    /** How many jobs run at once (each on its own thread); set before {@link #start}. */
+    public TranscriptionWorker threads(int n) {
+        if (n < 1) throw new IllegalArgumentException("transcription threads=" + n);
+        this.threadCount = n;
+        return this;
+    }
+
     public TranscriptionWorker start() {
-        // A platform thread, so the CPU time Vosk spends on it can be measured (virtual threads report none).
-        thread = Thread.ofPlatform().name("transcription-worker").daemon().start(this::run);
+        // Platform threads, so the CPU time the recogniser spends on them can be measured (virtual threads report
+        // none); lowest priority, so signalling and media threads win the CPU when the OS honours priorities.
+        for (int i = 0; i < threadCount; i++) {
+            threads.add(Thread.ofPlatform().name("transcription-worker-" + i).daemon().priority(Thread.MIN_PRIORITY).start(this::run));
+        }
         return this;
     }
 
@@ -237,12 +249,14 @@ public final class TranscriptionWorker implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread == null) return;
-        try {
-            if (!thread.join(Duration.ofSeconds(10))) thread.interrupt();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            thread.interrupt();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread thread : threads) {
+            try {
+                if (!thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) thread.interrupt();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                thread.interrupt();
+            }
         }
     }
 }

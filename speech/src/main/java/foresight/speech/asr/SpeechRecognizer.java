@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Vosk speech recognition for live calls and recordings. The model is loaded once; each listen gets its own
+ * Speech recognition for live calls and recordings: Vosk, and optionally Moonshine ({@link OpenRecognizer}) for open
+ * questions and recordings while Vosk keeps the grammars. The Vosk model is loaded once; each listen gets its own
  * recogniser, fed 8 kHz phone audio upsampled to the 16 kHz the bundled model expects. At most
  * {@code maxRecognisers} run at once: past that a live listen returns UNAVAILABLE so the flow falls back to DTMF.
  * Thread-safe; every method blocks the calling (virtual) thread.
@@ -34,15 +35,31 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     private final Model model;
     private final Semaphore live;
-    private final Semaphore batch = new Semaphore(1);
+    private final Semaphore batch;
+    private final OpenRecognizer open; // null: Vosk hears open questions and transcribes recordings too
 
     public SpeechRecognizer(Path modelDir, int maxRecognisers) throws IOException {
+        this(modelDir, maxRecognisers, null);
+    }
+
+    /**
+     * With {@code open} (Moonshine behind the VAD; may be null) for open questions and recordings; Vosk keeps the
+     * grammars (yes/no, digits, menus). Takes ownership of {@code open}.
+     */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open) throws IOException {
+        this(modelDir, maxRecognisers, open, 1);
+    }
+
+    /** As above; {@code batchSlots} recordings may be transcribed at once (the transcription worker pool's size). */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots) throws IOException {
         if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         long t0 = System.nanoTime();
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
-        log.info("event=asr_ready model={} ms={}", modelDir, (System.nanoTime() - t0) / 1_000_000);
+        this.open = open;
+        this.batch = new Semaphore(batchSlots);
+        log.info("event=asr_ready model={} open_recogniser={} ms={}", modelDir, openRecogniser(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     public int availableRecognisers() { return live.availablePermits(); }
@@ -96,6 +113,19 @@ public final class SpeechRecognizer implements AutoCloseable {
     public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
                             List<String> grammar, Runnable onSpeech, java.util.Set<String> bias) {
         if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        if (grammar == null && open != null) {
+            try {
+                return open.listen(frames, noInput, maxDuration, interrupt, onSpeech);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Utterance("", Utterance.Outcome.INTERRUPTED);
+            } catch (RuntimeException e) {
+                log.error("event=recogniser_failed recogniser=moonshine", e);
+                return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+            } finally {
+                live.release();
+            }
+        }
         try (Recognizer rec = grammar == null ? new Recognizer(model, MODEL_RATE_HZ) : new Recognizer(model, MODEL_RATE_HZ, grammarJson(grammar))) {
             boolean biased = grammar == null && bias != null && !bias.isEmpty();
             if (biased) rec.setMaxAlternatives(ALTERNATIVES);
@@ -134,7 +164,7 @@ public final class SpeechRecognizer implements AutoCloseable {
      * Transcribes a whole recording (8 kHz mono PCM) with word timings. The audio is cut into utterances at
      * pauses and each gets a fresh recogniser: one recogniser over a whole call lets earlier audio skew its
      * online adaptation (measured: the same sentence read "a refund for my order" alone and "carry on for my
-     * order" mid-call). Runs one at a time and only while a live recogniser is free, so post-call work yields
+     * order" mid-call). Runs at most {@code batchSlots} at a time and only while a live recogniser is free, so post-call work yields
      * to callers.
      */
     public List<Word> transcribe(short[] pcm8k) throws InterruptedException, IOException {
@@ -154,8 +184,18 @@ public final class SpeechRecognizer implements AutoCloseable {
         return transcribeUtterances(pcm8k, false);
     }
 
+    /** Which recogniser hears open questions and transcribes recordings: "moonshine" or "vosk". */
+    public String openRecogniser() { return open == null ? "vosk" : "moonshine"; }
+
     private List<Word> transcribeUtterances(short[] pcm8k, boolean yieldToLiveCalls) throws InterruptedException, IOException {
         List<Word> words = new ArrayList<>();
+        if (open != null) {
+            for (var segment : open.segments(pcm8k)) {
+                while (yieldToLiveCalls && live.availablePermits() == 0) Thread.sleep(200); // live calls first
+                words.addAll(open.transcribeSegment(pcm8k, segment));
+            }
+            return words;
+        }
         for (int[] span : Utterances.split(pcm8k)) {
             while (yieldToLiveCalls && live.availablePermits() == 0) Thread.sleep(200); // live calls first
             long offsetMs = span[0] / 8;
@@ -248,5 +288,8 @@ public final class SpeechRecognizer implements AutoCloseable {
     }
 
     @Override
-    public void close() { model.close(); }
+    public void close() {
+        model.close();
+        if (open != null) open.close();
+    }
 }
