@@ -56,6 +56,14 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("configuration: " + e.getOriginalMessage());
         }
+        try {
+            foresight.speech.tts.VoiceName.parse(c.speech().voice());
+        } catch (IllegalArgumentException e) {
+            int line = file == null || !Files.exists(file) ? -1 : lineOfKey(file, java.util.List.of(
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "speech"),
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "voice")), -1);
+            throw new ConfigException((line < 0 ? "configuration" : file + ":" + line) + ": " + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = c.withSip(new ForesightConfig.Sip(primaryAddress(), c.sip().port(), c.sip().rtpPortMin(), c.sip().rtpPortMax(),
                     c.sip().realm(), c.sip().ringTimeoutSeconds(), c.sip().rtpTimeoutSeconds(), c.sip().maxCallMinutes(), c.sip().guard()));

@@ -55,9 +55,17 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Database DEFAULT = new Database(null, null, null, "data/pg", 10);
     }
 
-    /** The Vosk model folder and how many recognisers may run at once. */
-    public record Speech(String modelDir, int maxRecognisers) {
+    /**
+     * The Vosk model folder and how many recognisers may run at once; the voice prompts are spoken with
+     * ({@code festival-slt}: Festival's HTS us-slt voice, falling back to {@code kevin16}, FreeTTS in the JVM, when
+     * Festival or the voice is not installed).
+     */
+    public record Speech(String modelDir, int maxRecognisers, String voice) {
         public static final Speech DEFAULT = new Speech("speech/target/model-unpacked/assets/model-en-us", 8);
+
+        public Speech(String modelDir, int maxRecognisers) {
+            this(modelDir, maxRecognisers, "festival-slt");
+        }
     }
 
     /** The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits. */
