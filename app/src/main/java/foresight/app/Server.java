@@ -134,7 +134,10 @@ public final class Server implements AutoCloseable {
         toClose.add(flows);
         asr = SpeechRecognizers.load(config.speech(), null, config.speech().maxRecognisers(), config.transcription().workers());
         toClose.add(asr);
-        var prompts = new Prompts(new SpeechSynthesizer());
+        var tts = SpeechSynthesizer.open(config.speech().voice());
+        toClose.add(tts);
+        var prompts = new Prompts(tts);
+        foresight.flows.run.PromptsAhead.fixedPrompts(flows.current(), prompts);
 
         var pacer = new Pacer();
         pacerRef = pacer;

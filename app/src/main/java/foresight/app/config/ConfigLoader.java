@@ -61,6 +61,14 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, trustedPath(), 1) + ": " : "configuration: ") + e.getMessage());
         }
+        try {
+            foresight.speech.tts.VoiceName.parse(c.speech().voice());
+        } catch (IllegalArgumentException e) {
+            int line = file == null || !Files.exists(file) ? -1 : lineOfKey(file, java.util.List.of(
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "speech"),
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "voice")), -1);
+            throw new ConfigException((line < 0 ? "configuration" : file + ":" + line) + ": " + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = c.withSip(c.sip().withHost(primaryAddress()));
         }

@@ -107,24 +107,29 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
      * The Vosk model folder and how many recognisers may run at once; {@code openRecogniser} hears open questions
      * and transcribes recordings ({@code moonshine} or {@code vosk}; Vosk always keeps the grammars), with the
      * Moonshine size ({@code base} or {@code tiny}), its folder (holding {@code base/}, {@code tiny/} and
-     * {@code tokens.txt}) and the Silero VAD model file.
+     * {@code tokens.txt}) and the Silero VAD model file; the voice prompts are spoken with ({@code festival-slt}:
+     * Festival's HTS us-slt voice, falling back to {@code kevin16}, FreeTTS in the JVM, when Festival or the voice is
+     * not installed).
      */
-    public record Speech(String modelDir, int maxRecognisers, String openRecogniser, String moonshineModel, String moonshineDir, String vadModel) {
+    public record Speech(String modelDir, int maxRecognisers, String openRecogniser, String moonshineModel, String moonshineDir, String vadModel,
+                         String voice) {
         public static final Speech DEFAULT = new Speech("speech/target/model-unpacked/assets/model-en-us", 8, "moonshine", "base",
-                "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx");
+                "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx", "festival-slt");
 
         public Speech {
             if (openRecogniser == null || openRecogniser.isBlank()) openRecogniser = "moonshine";
             if (moonshineModel == null || moonshineModel.isBlank()) moonshineModel = "base";
+            if (voice == null || voice.isBlank()) voice = "festival-slt";
             if (!openRecogniser.equals("moonshine") && !openRecogniser.equals("vosk"))
                 throw new IllegalArgumentException("speech.openRecogniser must be moonshine or vosk, was '" + openRecogniser + "'");
             if (!moonshineModel.equals("base") && !moonshineModel.equals("tiny"))
                 throw new IllegalArgumentException("speech.moonshineModel must be base or tiny, was '" + moonshineModel + "'");
         }
 
-        /** The Vosk folder and recogniser count, with the default open recogniser and model files. */
+        /** The Vosk folder and recogniser count, with the default open recogniser, model files and voice. */
         public Speech(String modelDir, int maxRecognisers) {
-            this(modelDir, maxRecognisers, DEFAULT_OPEN, "base", "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx");
+            this(modelDir, maxRecognisers, DEFAULT_OPEN, "base", "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx",
+                    "festival-slt");
         }
 
         private static final String DEFAULT_OPEN = "moonshine";

@@ -40,6 +40,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownVoiceIsReportedWithFileAndLineNamingTheValidOnes() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "sip:\n  port: 5070\nspeech:\n  maxRecognisers: 2\n  voice: robot\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .hasMessage(f + ":5: speech.voice must be one of festival-slt, kevin16, was 'robot'");
+        assertThat(ConfigLoader.load(null, Map.of("FORESIGHT_SPEECH_VOICE", "kevin16")).speech().voice()).isEqualTo("kevin16");
+        assertThat(ConfigLoader.load(null, Map.of()).speech().voice()).isEqualTo("festival-slt");
+    }
+
+    @Test
     void misspelledEnvironmentVariableIsAnErrorNotSilentlyIgnored() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FORESIGHT_SIP_PROT", "1")))
                 .hasMessageContaining("FORESIGHT_SIP_PROT");

@@ -35,11 +35,18 @@ final class CallContext {
     Map<String, Object> templateValues() {
         Map<String, Object> values = new HashMap<>(vars);
         Lookup l = lookup.getNow(null);
-        if (l != null && l.customer().isPresent()) {
+        if (l != null) values.putAll(lookupValues(l));
+        return values;
+    }
+
+    /** Template values the lookup alone gives: {@code customer.*} and {@code prediction.*}. Any thread. */
+    static Map<String, Object> lookupValues(Lookup l) {
+        Map<String, Object> values = new HashMap<>();
+        if (l.customer().isPresent()) {
             Customer c = l.customer().get();
             values.put("customer", Map.of("first_name", c.firstName(), "last_name", c.lastName(), "tier", c.tier()));
         }
-        if (l != null && l.prediction().isPresent()) {
+        if (l.prediction().isPresent()) {
             Prediction p = l.prediction().get();
             values.put("prediction", Map.of("reason", p.reasonId(), "phrase", p.phrase(), "confidence", p.confidence()));
         }

@@ -127,6 +127,7 @@ public final class FlowRunner implements IncomingCallListener {
         Instant started = s.clock().instant();
         var lookup = CompletableFuture.supplyAsync(() -> lookup(call.callerNumber(), set), r -> Thread.ofVirtual().start(r));
         var ctx = new CallContext(call.id(), set, flow, lookup);
+        lookup.thenAccept(l -> PromptsAhead.forCaller(flow, l, s.prompts())); // personalised prompts ready before the greeting ends
         String status = "completed", disposition = "caller_hung_up";
         live.put(call.id(), call);
         try {
