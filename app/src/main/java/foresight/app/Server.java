@@ -67,6 +67,7 @@ public final class Server implements AutoCloseable {
     private SipGateway sip;
     private SpeechRecognizer asr;
     private FlowRegistry flows;
+    private foresight.app.flows.FlowVersions flowVersions;
     private FloodGuard guard;
     private PredictorTraining training;
     private CallReasonPredictor predictorRef;
@@ -112,6 +113,12 @@ public final class Server implements AutoCloseable {
                 : candidate -> java.util.List.of();
         flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
+        flowVersions = new foresight.app.flows.FlowVersions(Path.of(config.operator().dir()), new foresight.db.flow.FlowVersionRepository(db.dsl()), clock);
+        boolean[] started = {false};
+        flows.onLive(set -> {
+            flowVersions.wentLive(set, started[0] ? "reload" : "start");
+            started[0] = true;
+        });
         asr = new SpeechRecognizer(Path.of(config.speech().modelDir()), config.speech().maxRecognisers());
         toClose.add(asr);
         var prompts = new Prompts(new SpeechSynthesizer());
@@ -203,7 +210,7 @@ public final class Server implements AutoCloseable {
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
-        http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
+        http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording).flowVersions(flowVersions)
                 .recordingStorage(storage).contactCenter(contact).start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Foresight IVR and contact-center voice server.",
         subcommands = {ServeCommand.class, ValidateCommand.class, SearchCommand.class, PredictEvalCommand.class, DemoDataCommand.class,
                 IntentEvalCommand.class, TrainCommand.class, RecorderBenchCommand.class, AcdBenchCommand.class, ForecastEvalCommand.class, ForecastCommand.class, VersionCommand.class,
-                SchemaCommand.class, SimulateCommand.class, TestFlowsCommand.class})
+                SchemaCommand.class, SimulateCommand.class, TestFlowsCommand.class, RollbackCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }
