@@ -68,7 +68,7 @@ class FlowVersionsTest {
     void everyLiveVersionIsKeptWithItsDiffAndARollbackMakesTheOldOneLiveAgain() throws Exception {
         Path dir = copyExample();
         Path flow = dir.resolve("flows/hotline.yml");
-        String first;
+        String first, second;
         try (Database db = open(); var registry = new FlowRegistry(dir)) {
             var versions = new FlowVersions(dir, new FlowVersionRepository(db.dsl()), Clock.systemUTC());
             boolean[] started = {false};
@@ -79,7 +79,7 @@ class FlowVersionsTest {
             first = registry.current().version();
             edit(flow, "Thank you for calling Foresight Bank.", "Welcome to Foresight Bank.");
             assertThat(registry.reloadIfChanged()).isTrue();
-            String second = registry.current().version();
+            second = registry.current().version();
             var list = versions.list(10);
             assertThat(list).extracting(v -> v.version() + " " + v.source()).containsExactly(second + " reload", first + " start");
             assertThat(list.getFirst().diff()).contains("--- a/flows/hotline.yml", "+++ b/flows/hotline.yml",
@@ -128,5 +128,18 @@ class FlowVersionsTest {
         }
         assertThat(err.toString()).contains("unknown version 'abcdef12'");
         assertThat(Files.readString(flow)).contains("Thank you for calling Foresight Bank.");
+        var out = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(out, true));
+        try {
+            assertThat(new CommandLine(new Main()).execute("rollback", "-c", config.toString(), second)).isZero();
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(out.toString()).contains("rolled back " + dir + " to version " + second);
+        assertThat(Files.readString(flow)).contains("Welcome to Foresight Bank.");
+        try (Database db = open()) {
+            assertThat(new FlowVersionRepository(db.dsl()).latest()).get().extracting(v -> v.source()).isEqualTo("rollback to " + second + " by cli");
+        }
     }
 }
