@@ -67,6 +67,7 @@ public final class Server implements AutoCloseable {
     private SipGateway sip;
     private SpeechRecognizer asr;
     private FlowRegistry flows;
+    private foresight.app.flows.FlowVersions flowVersions;
     private FloodGuard guard;
     private PredictorTraining training;
     private CallReasonPredictor predictorRef;
@@ -132,6 +133,12 @@ public final class Server implements AutoCloseable {
                 : candidate -> java.util.List.of();
         flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
+        flowVersions = new foresight.app.flows.FlowVersions(Path.of(config.operator().dir()), new foresight.db.flow.FlowVersionRepository(db.dsl()), clock);
+        boolean[] started = {false};
+        flows.onLive(set -> {
+            flowVersions.wentLive(set, started[0] ? "reload" : "start");
+            started[0] = true;
+        });
         asr = SpeechRecognizers.load(config.speech(), null, config.speech().maxRecognisers(), config.transcription().workers());
         toClose.add(asr);
         var tts = SpeechSynthesizer.open(config.speech().voice());
@@ -233,7 +240,8 @@ public final class Server implements AutoCloseable {
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
-                .predictorStatus(training::status).recordingStorage(storage).contactCenter(contact).start(config.http().host(), config.http().port());
+                .predictorStatus(training::status).flowVersions(flowVersions).recordingStorage(storage).contactCenter(contact)
+                .start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);
         return this;

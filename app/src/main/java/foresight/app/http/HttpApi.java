@@ -64,6 +64,56 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Where pause/resume requests go (the flow runner). */
+    /** The history of live operator-file versions, for /flows/versions and rollback. */
+    public HttpApi flowVersions(foresight.app.flows.FlowVersions versions) {
+        this.flowVersions = versions;
+        return this;
+    }
+
+    private foresight.app.flows.FlowVersions flowVersions;
+
+    /** Every version of the operator files that went live, newest first, with its diff (operator or admin). */
+    private void flowVersions(Context ctx) throws Exception {
+        Optional<User> user = authorise(ctx, Set.of("admin", "operator"));
+        if (user.isEmpty()) return;
+        if (flowVersions == null) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
+            write(ctx, Map.of("error", "versions are not kept by this server"));
+            return;
+        }
+        int limit = Math.clamp(ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50), 1, 500);
+        var out = flowVersions.list(limit).stream().map(v -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", v.id());
+            m.put("version", v.version());
+            m.put("liveAt", v.liveAt().toString());
+            m.put("source", v.source());
+            m.put("diff", v.diff());
+            return m;
+        }).toList();
+        write(ctx, Map.of("versions", out));
+    }
+
+    /** Makes an earlier version live again (admin): its files are written back into the operator folder and hot reload does the rest. */
+    private void rollback(Context ctx) throws Exception {
+        Optional<User> user = authorise(ctx, Set.of("admin"));
+        if (user.isEmpty()) return;
+        String version = ctx.pathParam("version");
+        users.audit(user.get().username(), "flow_rollback", version);
+        if (flowVersions == null) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
+            write(ctx, Map.of("error", "versions are not kept by this server"));
+            return;
+        }
+        try {
+            var v = flowVersions.rollback(version, user.get().username());
+            write(ctx, Map.of("rolledBackTo", v.version(), "firstLive", v.liveAt().toString()));
+        } catch (foresight.app.flows.FlowVersions.UnknownVersionException e) {
+            ctx.status(HttpStatus.NOT_FOUND);
+            write(ctx, Map.of("error", e.getMessage()));
+        }
+    }
+
     public HttpApi recordingControl(RecordingControl control) {
         this.recordingControl = control;
         return this;
@@ -90,6 +140,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls/{id}", this::getCall);
             cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
             cfg.routes.get("/api/predictor", this::predictor);
+            cfg.routes.get("/flows/versions", this::flowVersions);
+            cfg.routes.post("/api/flows/rollback/{version}", this::rollback);
             cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
             cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));

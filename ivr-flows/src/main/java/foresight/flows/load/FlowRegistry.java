@@ -35,6 +35,7 @@ public final class FlowRegistry implements AutoCloseable {
     private final AtomicReference<List<FlowError>> lastErrors = new AtomicReference<>(List.of());
     private volatile String fingerprint = "";
     private volatile boolean running = true;
+    private volatile java.util.function.Consumer<FlowSet> onLive = set -> {};
     private Thread watcher;
 
     /** Loads the directory; fails if the first load has errors (there is no good version to keep). */
@@ -56,6 +57,24 @@ public final class FlowRegistry implements AutoCloseable {
     }
 
     public FlowSet current() { return current.get(); }
+
+    /**
+     * Calls {@code listener} with the live version now and with every version that goes live later, on the reload
+     * thread (e.g. to keep a history of versions). A listener's failure is logged; the version stays live.
+     */
+    public FlowRegistry onLive(java.util.function.Consumer<FlowSet> listener) {
+        this.onLive = listener;
+        notifyLive(current.get());
+        return this;
+    }
+
+    private void notifyLive(FlowSet set) {
+        try {
+            onLive.accept(set);
+        } catch (RuntimeException e) {
+            log.error("event=flow_version_listener_failed version={}", set.version(), e);
+        }
+    }
 
     public List<FlowError> lastErrors() { return lastErrors.get(); }
 
@@ -97,6 +116,7 @@ public final class FlowRegistry implements AutoCloseable {
             FlowSet old = current.getAndSet(set);
             lastErrors.set(List.of());
             log.info("event=flows_reloaded dir={} version={} previous={}", dir, set.version(), old.version());
+            notifyLive(set);
             return true;
         } catch (FlowLoadException e) {
             lastErrors.set(e.errors());
