@@ -64,15 +64,15 @@ public final class IntentEval {
         double spokenWeight = settings.spokenTfidfWeight() != null ? settings.spokenTfidfWeight() : IntentClassifier.SPOKEN_TFIDF_WEIGHT;
         List<String> truth = new ArrayList<>(), predicted = new ArrayList<>();
         List<Long> classifyNanos = new ArrayList<>(), classifyCpuNanos = new ArrayList<>();
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var cpuClock = java.lang.management.ManagementFactory.getThreadMXBean();
         long wordErrors = 0, words = 0, audioSamples = 0, asrNanos = 0;
         String recogniser = "", source = "FreeTTS";
         if (!spoken) {
             for (var row : testRows) {
                 truth.add(row.get("category"));
-                long s = System.nanoTime(), cpu = threads.getCurrentThreadCpuTime();
+                long s = System.nanoTime(), cpu = cpuClock.getCurrentThreadCpuTime();
                 predicted.add(classifier.classify(row.get("text")).label());
-                classifyCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu);
+                classifyCpuNanos.add(cpuClock.getCurrentThreadCpuTime() - cpu);
                 classifyNanos.add(System.nanoTime() - s);
             }
         } else {
@@ -116,9 +116,9 @@ public final class IntentEval {
                     wordErrors += editDistance(ref, hyp);
                     words += ref.size();
                     truth.add(row.get("category"));
-                    long s = System.nanoTime(), cpu = threads.getCurrentThreadCpuTime();
+                    long s = System.nanoTime(), cpu = cpuClock.getCurrentThreadCpuTime();
                     predicted.add(classifier.classify(h, spokenWeight).label());
-                    classifyCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu);
+                    classifyCpuNanos.add(cpuClock.getCurrentThreadCpuTime() - cpu);
                     classifyNanos.add(System.nanoTime() - s);
                     if ((i + 1) % 100 == 0) System.err.printf("intent-eval: %d/%d spoken%n", i + 1, testRows.size());
                 }

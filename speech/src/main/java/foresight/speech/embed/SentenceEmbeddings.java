@@ -52,6 +52,10 @@ public final class SentenceEmbeddings {
         if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
             System.setProperty("DJL_CACHE_DIR", Path.of("data", "djl").toAbsolutePath().toString());
         }
+        // DJL (the tokenizer's runtime) otherwise calls home on first use: EC2 instance metadata and a telemetry
+        // URL. Nothing may go out at run time, so it is told it is offline and opted out of tracking.
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("OPT_OUT_TRACKING") == null) System.setProperty("OPT_OUT_TRACKING", "true");
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         try (InputStream model = resource(MODEL); InputStream tokenizer = resource(TOKENIZER);
              var options = new OrtSession.SessionOptions()) {

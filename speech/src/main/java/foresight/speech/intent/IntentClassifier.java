@@ -98,6 +98,9 @@ public final class IntentClassifier {
 
     public double tfidfWeight() { return tfidfWeight; }
 
+    /** True if the text has at least one word (or word pair) seen in training. */
+    public boolean knows(String text) { return tfidf.knows(text); }
+
     /** Every label, most probable first, with the trained weight. */
     public List<Ranked> rank(String text) { return rank(text, tfidfWeight); }
 

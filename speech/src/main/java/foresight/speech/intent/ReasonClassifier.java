@@ -75,7 +75,8 @@ public final class ReasonClassifier {
 
     /** The most probable reason if its probability reaches {@code minProbability}. */
     public Optional<IntentMatcher.Match> match(String utterance, double minProbability) {
-        if (utterance == null || utterance.isBlank()) return Optional.empty();
+        // A text of only words no example used ("hmm") is no answer to the question: no match, not a guess.
+        if (utterance == null || utterance.isBlank() || !model.knows(utterance)) return Optional.empty();
         Ranked best = best(utterance);
         return best.probability() >= minProbability ? Optional.of(new IntentMatcher.Match(best.label(), best.probability())) : Optional.empty();
     }
