@@ -61,6 +61,13 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, trustedPath(), 1) + ": " : "configuration: ") + e.getMessage());
         }
+        try {
+            foresight.sip.SipConfig.SrtpPolicy.of(c.sip().srtp());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, java.util.List.of(
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "sip"),
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "srtp")), 1) + ": " : "configuration: ") + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = c.withSip(c.sip().withHost(primaryAddress()));
         }
