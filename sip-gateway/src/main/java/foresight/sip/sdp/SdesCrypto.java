@@ -39,6 +39,13 @@ public record SdesCrypto(int tag, String suite, byte[] keyAndSalt) {
         return new SdesCrypto(offer.tag(), SUITE, k);
     }
 
+    /** A fresh random key for an offer of ours. */
+    public static SdesCrypto offering(int tag) {
+        byte[] k = new byte[30];
+        RANDOM.nextBytes(k);
+        return new SdesCrypto(tag, SUITE, k);
+    }
+
     /** The attribute value for our SDP. */
     public String attribute() { return tag + " " + suite + " inline:" + Base64.getEncoder().encodeToString(keyAndSalt); }
 

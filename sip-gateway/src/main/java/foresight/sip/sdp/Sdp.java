@@ -136,13 +136,22 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
 
     /** With {@code crypto} not null: an SRTP stream (RTP/SAVP) with that SDES key (RFC 4568). */
     public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction, SdesCrypto crypto) {
+        return build(host, port, audioTypes, dtmfType, sessionId, direction, crypto, crypto != null ? SAVP : "RTP/AVP");
+    }
+
+    /**
+     * With an explicit profile: {@code RTP/AVP} with a crypto key is the best-effort SRTP offer (the peer may answer
+     * either way); {@code RTP/SAVP} insists on SRTP.
+     */
+    public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction, SdesCrypto crypto,
+                               String profile) {
         var sb = new StringBuilder();
         sb.append("v=0\r\n");
         sb.append("o=foresight ").append(sessionId).append(' ').append(sessionId).append(" IN IP4 ").append(host).append("\r\n");
         sb.append("s=foresight\r\n");
         sb.append("c=IN IP4 ").append(host).append("\r\n");
         sb.append("t=0 0\r\n");
-        sb.append("m=audio ").append(port).append(crypto != null ? " RTP/SAVP" : " RTP/AVP");
+        sb.append("m=audio ").append(port).append(' ').append(profile);
         for (int pt : audioTypes) sb.append(' ').append(pt);
         if (dtmfType >= 0) sb.append(' ').append(dtmfType);
         sb.append("\r\n");
