@@ -78,7 +78,7 @@ class TlsSrtpSoftphoneEndToEndTest {
                 "module_app account.so",
                 "module_app menu.so",
                 "module_app ctrl_tcp.so",
-                "ctrl_tcp_listen 127.0.0.1:31591",
+                "ctrl_tcp_listen 127.0.0.1:31597", // not 31591: baresip takes the SIP port + 1 for TLS
                 "snd_path " + dir.toAbsolutePath(),
                 "rtp_ports 31900-31950",
                 ""));
