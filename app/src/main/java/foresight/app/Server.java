@@ -177,7 +177,7 @@ public final class Server implements AutoCloseable {
                 g.maxCallsPerSecond()), foresight.sip.guard.TrustedPeers.of(sc.trusted()), clock);
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
                 Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost(),
-                sc.tlsPort(), tls == null ? "" : tls.certFile().toString(), tls == null ? "" : tls.keyFile().toString()),
+                sc.tlsPort(), tls == null ? "" : tls.certFile().toString(), tls == null ? "" : tls.keyFile().toString(), SipConfig.SrtpPolicy.of(sc.srtp())),
                 rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
         double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.bindHost(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));

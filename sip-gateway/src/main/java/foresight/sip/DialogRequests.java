@@ -85,6 +85,8 @@ final class DialogRequests {
             }
             int pt = offer.chooseAudioType();
             if (pt >= 0) leg.rtp.configure(offer.audioTarget(), pt, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : SipGateway.DTMF_PT);
+            var theirKey = offer.chooseCrypto();
+            if (leg.localCrypto != null && theirKey != null) leg.rtp.rekeyInbound(theirKey.keyAndSalt()); // RFC 4568 §7.1.4: a re-offer may bring a new key
             direction = offer.answerDirection();
             boolean peerSends = offer.direction().equals("sendrecv") || offer.direction().equals("sendonly");
             leg.rtp.hold(!direction.equals("sendrecv") && !direction.equals("sendonly"), !peerSends || "0.0.0.0".equals(offer.connectionAddress()));
@@ -92,7 +94,7 @@ final class DialogRequests {
         }
         Response ok = gw.messages.createResponse(Response.OK, request);
         ok.addHeader(gw.contact(request));
-        ok.setContent(Sdp.build(gw.config().host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), SipGateway.DTMF_PT, System.currentTimeMillis(), direction),
+        ok.setContent(Sdp.build(gw.config().host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), SipGateway.DTMF_PT, System.currentTimeMillis(), direction, leg.localCrypto),
                 gw.headers.createContentTypeHeader("application", "sdp"));
         st.sendResponse(ok);
     }

@@ -2,6 +2,7 @@ package foresight.sip;
 
 import foresight.media.rtp.RtpSession;
 import foresight.sip.sdp.Sdp;
+import foresight.sip.sdp.SdesCrypto;
 
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -42,17 +43,23 @@ final class OutboundDialer {
         FromHeader fromH = gw.headers.createFromHeader(gw.addresses.createAddress(fromUri), tag);
         SipURI toUri = gw.addresses.createSipURI(requestUri.getUser(), requestUri.getHost() + (requestUri.getPort() > 0 ? ":" + requestUri.getPort() : ""));
         ToHeader toH = gw.headers.createToHeader(gw.addresses.createAddress(toUri), null);
-        String transport = requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
-        ViaHeader via = gw.headers.createViaHeader(gw.config().host(), gw.config().port(), transport, null);
+        String transport = requestUri.isSecure() ? "tls" : requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
+        boolean tls = "tls".equalsIgnoreCase(transport) && gw.config().tlsPort() > 0;
+        ViaHeader via = gw.headers.createViaHeader(gw.config().host(), tls ? gw.config().tlsPort() : gw.config().port(), transport, null);
         CallIdHeader callIdH = gw.headers.createCallIdHeader(sipCallId);
         CSeqHeader cseq = gw.headers.createCSeqHeader(1L, Request.INVITE);
         Request invite = gw.messages.createRequest(requestUri, Request.INVITE, callIdH, cseq, fromH, toH, List.of(via), gw.headers.createMaxForwardsHeader(70));
-        invite.addHeader(gw.contact());
+        invite.addHeader(gw.contact(invite));
         invite.addHeader(gw.headers.createAllowHeader(SipGateway.ALLOW));
         invite.addHeader(gw.userAgent());
-        invite.setContent(Sdp.build(gw.config().host(), rtp.localPort(), List.of(Sdp.PCMU, Sdp.PCMA), SipGateway.DTMF_PT, System.currentTimeMillis()),
-                gw.headers.createContentTypeHeader("application", "sdp"));
+        // Over TLS we offer SRTP (RFC 4568): insisting (RTP/SAVP) when sip.srtp is mandatory, else best effort (RTP/AVP
+        // with a key, which a phone without SRTP simply ignores).
+        SdesCrypto key = tls ? SdesCrypto.offering(1) : null;
+        String profile = key != null && gw.config().srtp() == foresight.sip.SipConfig.SrtpPolicy.MANDATORY ? Sdp.SAVP : "RTP/AVP";
+        invite.setContent(Sdp.build(gw.config().host(), rtp.localPort(), List.of(Sdp.PCMU, Sdp.PCMA), SipGateway.DTMF_PT, System.currentTimeMillis(),
+                "sendrecv", key, profile), gw.headers.createContentTypeHeader("application", "sdp"));
         SipLeg leg = new SipLeg(sipCallId, false, rtp, invite, tag);
+        leg.localCrypto = key;
         leg.target = target;
         gw.legs.put(sipCallId, leg);
         ClientTransaction ct = gw.provider.getNewClientTransaction(invite);
@@ -101,6 +108,18 @@ final class OutboundDialer {
                 Sdp answer = Sdp.parse(SipGateway.body(response));
                 int pt = answer.chooseAudioType();
                 leg.rtp.configure(answer.audioTarget(), pt < 0 ? Sdp.PCMU : pt, answer.telephoneEventType() >= 0 ? answer.telephoneEventType() : SipGateway.DTMF_PT);
+                SdesCrypto theirKey = leg.localCrypto == null ? null : answer.chooseCrypto();
+                if (theirKey != null) {
+                    leg.rtp.secure(leg.localCrypto.keyAndSalt(), theirKey.keyAndSalt());
+                } else if (leg.localCrypto != null) {
+                    if (gw.config().srtp() == foresight.sip.SipConfig.SrtpPolicy.MANDATORY) {
+                        SipGateway.log.info("event=dial_failed sip_call_id={} reason=answer_without_srtp", leg.sipCallId);
+                        leg.state = SipLeg.State.ANSWERED;
+                        gw.hangUp(leg, "no_srtp");
+                        return;
+                    }
+                    leg.localCrypto = null; // the phone answered plain RTP to our best-effort offer
+                }
                 leg.state = SipLeg.State.ANSWERED;
                 leg.answered.complete(null);
                 SipGateway.log.info("event=answered sip_call_id={}", leg.sipCallId);

@@ -240,6 +240,17 @@ public final class SipGateway implements SipListener, AutoCloseable {
             st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
             return;
         }
+        // RFC 4568: SRTP keys come in the offer (SDES); we answer with our own. On a TLS call with sip.srtp mandatory a
+        // plain offer is refused (488, RFC 3261 §21.4.26), as is a secure offer without a key we can use.
+        var theirKey = offer.secure() ? offer.chooseCrypto() : null;
+        boolean overTls = ListeningPoint.TLS.equalsIgnoreCase(((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport());
+        if ((offer.secure() && theirKey == null) || (theirKey == null && overTls && config.srtp() == SipConfig.SrtpPolicy.MANDATORY)) {
+            log.info("event=invite_rejected call_id={} reason={}", sipCallId, offer.secure() ? "no_usable_srtp_key" : "srtp_required");
+            Response r = messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request);
+            r.addHeader(headers.createWarningHeader(config.host(), 305, offer.secure() ? "Only AES_CM_128_HMAC_SHA1_80 SDES keys are supported" : "SRTP required"));
+            st.sendResponse(r);
+            return;
+        }
         String from = ((SipURI) ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI()).getUser();
         String dialed = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
         String agent = null;
@@ -265,6 +276,10 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 rtp = rtpEngine.open();
                 rtp.configure(offer.audioTarget(), audioType, offer.telephoneEventType() >= 0 ? offer.telephoneEventType() : DTMF_PT);
                 SipLeg leg = new SipLeg(sipCallId, true, rtp, request, newTag());
+                if (theirKey != null) {
+                    leg.localCrypto = foresight.sip.sdp.SdesCrypto.answering(theirKey);
+                    rtp.secure(leg.localCrypto.keyAndSalt(), theirKey.keyAndSalt());
+                }
                 leg.inviteServerTx = st;
                 legs.put(sipCallId, leg);
                 Response ringing = messages.createResponse(Response.RINGING, request);
@@ -377,7 +392,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         Response ok = messages.createResponse(Response.OK, leg.invite);
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(leg.localTag);
         ok.addHeader(contact(leg.invite));
-        ok.setContent(ourSdp(leg.rtp), headers.createContentTypeHeader("application", "sdp"));
+        ok.setContent(ourSdp(leg), headers.createContentTypeHeader("application", "sdp"));
         leg.inviteServerTx.sendResponse(ok);
         leg.dialog = leg.inviteServerTx.getDialog();
         try {
@@ -467,8 +482,8 @@ public final class SipGateway implements SipListener, AutoCloseable {
         serverTx(event).sendResponse(response);
     }
 
-    private String ourSdp(RtpSession rtp) {
-        return Sdp.build(config.host(), rtp.localPort(), List.of(rtp.payloadType()), DTMF_PT, System.currentTimeMillis());
+    private String ourSdp(SipLeg leg) {
+        return Sdp.build(config.host(), leg.rtp.localPort(), List.of(leg.rtp.payloadType()), DTMF_PT, System.currentTimeMillis(), "sendrecv", leg.localCrypto);
     }
 
     /**

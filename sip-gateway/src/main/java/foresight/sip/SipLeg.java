@@ -35,6 +35,8 @@ public final class SipLeg {
     final CompletableFuture<String> referred = new CompletableFuture<>();
     /** Which REFER targets this leg may transfer to; null: every REFER is refused (403). */
     volatile java.util.function.Predicate<String> transferTargets;
+    /** Our SDES key for this leg's SRTP (RFC 4568); null: plain RTP. */
+    volatile foresight.sip.sdp.SdesCrypto localCrypto;
     /** The URI an outbound leg dialled; null for inbound legs. */
     volatile String target;
 

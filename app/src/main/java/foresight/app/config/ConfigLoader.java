@@ -69,6 +69,13 @@ public final class ConfigLoader {
                     new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "voice")), -1);
             throw new ConfigException((line < 0 ? "configuration" : file + ":" + line) + ": " + e.getMessage());
         }
+        try {
+            foresight.sip.SipConfig.SrtpPolicy.of(c.sip().srtp());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, java.util.List.of(
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "sip"),
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "srtp")), 1) + ": " : "configuration: ") + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = c.withSip(c.sip().withHost(primaryAddress()));
         }

@@ -38,13 +38,21 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
      * SIP and RTP. {@code host} is advertised in Via, Contact and SDP ({@code auto}: this machine's first non-loopback
      * IPv4 address); {@code bindHost} is where the sockets listen ({@code 0.0.0.0}: every address). SIP over TLS
      * listens on {@code tlsPort} (0: off) with the PEM certificate and key {@code tlsCert}/{@code tlsKey}; both empty:
-     * a self-signed pair generated on first start beside the data directory.
+     * a self-signed pair generated on first start beside the data directory. {@code srtp} ({@code optional} or
+     * {@code mandatory}): whether a call over TLS may use plain RTP.
      */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
                       int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted,
-                      int tlsPort, String tlsCert, String tlsKey) {
+                      int tlsPort, String tlsCert, String tlsKey, String srtp) {
         public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of(),
-                5061, "", "");
+                5061, "", "", "optional");
+
+        /** SRTP optional. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds, int rtpTimeoutSeconds,
+                   int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted, int tlsPort, String tlsCert, String tlsKey) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    tlsPort, tlsCert, tlsKey, "optional");
+        }
 
         /** No TLS. */
         public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
@@ -71,13 +79,13 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         /** The same settings advertising another host. */
         public Sip withHost(String h) {
             return new Sip(h, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
-                    tlsPort, tlsCert, tlsKey);
+                    tlsPort, tlsCert, tlsKey, srtp);
         }
 
         /** The same settings with SIP over TLS on {@code port} (0: off) and these PEM files (empty: self-signed). */
         public Sip withTls(int port, String cert, String key) {
             return new Sip(host, this.port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
-                    port, cert, key);
+                    port, cert, key, srtp);
         }
     }
 

@@ -51,7 +51,7 @@ class SipTrunkEndToEndTest {
         // 10 requests/s per source with a burst of 20 (a smaller default, so a short burst of calls crosses it); the node
         // ceiling well above the test's rate.
         var sip = new ForesightConfig.Sip(ADVERTISED, SIP_PORT, 31200, 31998, s.realm(), s.ringTimeoutSeconds(), s.rtpTimeoutSeconds(),
-                s.maxCallMinutes(), new ForesightConfig.Guard(10, 20, 5, 10, 500), "0.0.0.0", List.of("127.0.0.1/32"), TLS_PORT, "", "");
+                s.maxCallMinutes(), new ForesightConfig.Guard(10, 20, 5, 10, 500), "0.0.0.0", List.of("127.0.0.1/32"), TLS_PORT, "", "", "mandatory");
         server = new Server(base.withSip(sip)).start();
     }
 
@@ -199,5 +199,139 @@ class SipTrunkEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(work.resolve("tcp-call.log").toFile()).start();
         assertThat(sipp.waitFor(40, TimeUnit.SECONDS)).isTrue();
         assertThat(sipp.exitValue()).as("SIPp call over TCP; log " + work.resolve("tcp-call.log")).isZero();
+    }
+
+    /** A SIP peer on one TLS connection: writes requests, reads whole messages. */
+    static final class TlsPeer implements AutoCloseable {
+        final javax.net.ssl.SSLSocket socket;
+        final java.io.InputStream in;
+
+        TlsPeer() throws Exception {
+            socket = tlsClient();
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        String local() { return "127.0.0.1:" + socket.getLocalPort(); }
+
+        void send(String message) throws Exception {
+            socket.getOutputStream().write(message.replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        }
+
+        /** The next SIP message (head and body). */
+        String read() throws Exception {
+            var head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) throw new java.io.EOFException("TLS connection closed; so far: " + head);
+                head.append((char) b);
+            }
+            var m = java.util.regex.Pattern.compile("(?im)^(?:Content-Length|l):\\s*(\\d+)").matcher(head);
+            int len = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            return head + new String(in.readNBytes(len), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** Reads past provisional responses to the final one. */
+        String finalResponse() throws Exception {
+            String r;
+            do { r = read(); } while (r.startsWith("SIP/2.0 1"));
+            return r;
+        }
+
+        @Override
+        public void close() throws Exception { socket.close(); }
+    }
+
+    static String inviteOverTls(TlsPeer peer, String callId, String caller, String sdp) {
+        return "INVITE sip:hotline@127.0.0.1:" + TLS_PORT + ";transport=tls SIP/2.0\nVia: SIP/2.0/TLS " + peer.local() + ";rport;branch=z9hG4bK" + callId
+                + "\nFrom: <sip:" + caller + "@127.0.0.1>;tag=c1\nTo: <sip:hotline@127.0.0.1>\nCall-ID: " + callId + "\nCSeq: 1 INVITE"
+                + "\nContact: <sip:caller@" + peer.local() + ";transport=tls>\nMax-Forwards: 70\nContent-Type: application/sdp"
+                + "\nContent-Length: " + sdp.replace("\n", "\r\n").length() + "\n\n" + sdp;
+    }
+
+    static String offer(int rtpPort, String profile, String cryptoLine) {
+        return "v=0\no=caller 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio " + rtpPort + " " + profile + " 0\n"
+                + "a=rtpmap:0 PCMU/8000\n" + (cryptoLine == null ? "" : "a=crypto:" + cryptoLine + "\n") + "a=sendrecv\n";
+    }
+
+    @Test
+    void aPlainRtpOfferOverTlsIsRefused488WhenSrtpIsMandatory() throws Exception {
+        try (var peer = new TlsPeer()) {
+            peer.send(inviteOverTls(peer, "tls-plain-1", "+15550188", offer(31970, "RTP/AVP", null)));
+            String r = peer.finalResponse();
+            assertThat(r).startsWith("SIP/2.0 488").containsIgnoringCase("SRTP required");
+            peer.send("ACK sip:hotline@127.0.0.1:" + TLS_PORT + ";transport=tls SIP/2.0\nVia: SIP/2.0/TLS " + peer.local() + ";rport;branch=z9hG4bKtls-plain-1"
+                    + "\nFrom: <sip:+15550188@127.0.0.1>;tag=c1\nTo: <sip:hotline@127.0.0.1>\nCall-ID: tls-plain-1\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n");
+        }
+    }
+
+    @Test
+    void anSrtpCallOverTlsCarriesEncryptedAudioBothWaysAndTheRecordingHasTheCallersVoice() throws Exception {
+        byte[] ourKey = new byte[30];
+        new java.security.SecureRandom().nextBytes(ourKey);
+        String crypto = "1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(ourKey);
+        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
+        try (var peer = new TlsPeer(); var rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 31972))) {
+            peer.send(inviteOverTls(peer, "tls-srtp-1", "+15550199", offer(31972, "RTP/SAVP", crypto)));
+            String ok = peer.finalResponse();
+            assertThat(ok).startsWith("SIP/2.0 200").contains("RTP/SAVP").contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:");
+            String toTag = ok.replaceAll("(?s).*\\nTo:[^\\n]*;tag=([^;\\r\\n]+).*", "$1");
+            peer.send("ACK sip:foresight@127.0.0.9:" + TLS_PORT + ";transport=tls SIP/2.0\nVia: SIP/2.0/TLS " + peer.local() + ";rport;branch=z9hG4bKtls-srtp-ack"
+                    + "\nFrom: <sip:+15550199@127.0.0.1>;tag=c1\nTo: <sip:hotline@127.0.0.1>;tag=" + toTag + "\nCall-ID: tls-srtp-1\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n");
+            var answer = foresight.sip.sdp.Sdp.parse(ok.substring(ok.indexOf("v=0")));
+            var fromServer = foresight.media.srtp.SrtpContext.of(answer.chooseCrypto().keyAndSalt());
+            var toServer = foresight.media.srtp.SrtpContext.of(ourKey);
+            var serverRtp = new java.net.InetSocketAddress("127.0.0.1", answer.audioPort());
+
+            // The caller speaks: a 1 kHz tone for 2 s as SRTP, paced at 20 ms.
+            Thread speaker = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int n = 0; n < 100; n++) {
+                        byte[] pkt = new byte[12 + 160];
+                        pkt[0] = (byte) 0x80; pkt[2] = (byte) (n >> 8); pkt[3] = (byte) n;
+                        long ts = n * 160L;
+                        pkt[4] = (byte) (ts >> 24); pkt[5] = (byte) (ts >> 16); pkt[6] = (byte) (ts >> 8); pkt[7] = (byte) ts;
+                        pkt[8] = 0x0A; pkt[9] = 0x0B; pkt[10] = 0x0C; pkt[11] = 0x0D;
+                        for (int i = 0; i < 160; i++) pkt[12 + i] = foresight.media.g711.G711.linearToUlaw((short) (8000 * Math.sin(2 * Math.PI * 1000 * (n * 160 + i) / 8000.0)));
+                        byte[] srtp = toServer.protect(pkt);
+                        rtp.send(new java.net.DatagramPacket(srtp, srtp.length, serverRtp));
+                        Thread.sleep(20);
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+
+            // What the server sends: SRTP that authenticates under its key, and whose payload on the wire is not the audio.
+            rtp.setSoTimeout(5000);
+            int decrypted = 0, differing = 0, voiced = 0;
+            for (int n = 0; n < 100; n++) {
+                var dp = new java.net.DatagramPacket(new byte[2048], 2048);
+                rtp.receive(dp);
+                byte[] wire = java.util.Arrays.copyOf(dp.getData(), dp.getLength());
+                byte[] plain = fromServer.unprotect(wire);
+                if (plain == null) continue;
+                decrypted++;
+                if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(wire, 12, plain.length), java.util.Arrays.copyOfRange(plain, 12, plain.length))) differing++;
+                short[] pcm = foresight.media.g711.G711.decode(plain[1] & 0x7f, plain, 12, plain.length - 12);
+                if (Voices.rms(pcm, 0, pcm.length) > 300) voiced++;
+            }
+            speaker.join();
+            assertThat(decrypted).as("server packets that authenticate under the key in its answer").isEqualTo(100);
+            assertThat(differing).as("packets whose payload on the wire differs from the G.711 inside").isEqualTo(100);
+            assertThat(voiced).as("frames of the greeting heard after decryption").isGreaterThan(20);
+            peer.send("BYE sip:foresight@127.0.0.9:" + TLS_PORT + ";transport=tls SIP/2.0\nVia: SIP/2.0/TLS " + peer.local() + ";rport;branch=z9hG4bKtls-srtp-bye"
+                    + "\nFrom: <sip:+15550199@127.0.0.1>;tag=c1\nTo: <sip:hotline@127.0.0.1>;tag=" + toTag + "\nCall-ID: tls-srtp-1\nCSeq: 2 BYE\nMax-Forwards: 70\nContent-Length: 0\n\n");
+        }
+        var calls = new foresight.db.call.CallRepository(server.database().dsl());
+        var c = org.awaitility.Awaitility.await("SRTP call row ended").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> calls.search(null, 50).stream().filter(x -> x.caller().equals("+15550199") && !x.startedAt().isBefore(since)).findFirst().orElse(null),
+                        x -> x != null && !"active".equals(x.status()) && x.recordingPath() != null);
+        assertThat(c.rtpReceived()).as("caller SRTP packets the server accepted").isGreaterThan(50);
+        org.awaitility.Awaitility.await("recording closed").atMost(Duration.ofSeconds(10)).until(() -> Files.size(Path.of(c.recordingPath())) > 44);
+        var wav = foresight.recording.wav.WavReader.read(Path.of(c.recordingPath()));
+        assertThat(Voices.rms(wav.channels()[0], 0, wav.channels()[0].length)).as("the caller's decrypted tone in the recording").isGreaterThan(300);
     }
 }

@@ -60,6 +60,11 @@ public final class RtpSession implements AutoCloseable {
     private long timestamp = ThreadLocalRandom.current().nextLong(0, 1L << 31);
     private boolean sentAny;
     private final byte[] encodeBuffer = new byte[SAMPLES_PER_FRAME];
+    // SRTP (RFC 3711), null for plain RTP. One context per direction and stream: the pacer owns srtpOut, the RTP
+    // event loop srtpIn, the RTCP timer and handler the two SRTCP ones; set once before media flows.
+    private volatile foresight.media.srtp.SrtpContext srtpOut, srtpIn, srtcpOut, srtcpIn;
+    private final AtomicLong srtpRejected = new AtomicLong();
+    private volatile byte[] inboundKey; // the peer's SDES key in use
 
     RtpSession(int localPort) {
         this.localPort = localPort;
@@ -94,6 +99,32 @@ public final class RtpSession implements AutoCloseable {
     }
 
     public int payloadType() { return payloadType; }
+
+    /**
+     * Switches the session to SRTP/SRTCP: what we send is protected with {@code ourKey}, what arrives must
+     * authenticate under {@code theirKey} (each 30 bytes: master key || salt, from SDES). Call before media flows,
+     * or again on a re-key.
+     */
+    public void secure(byte[] ourKey, byte[] theirKey) {
+        srtpOut = foresight.media.srtp.SrtpContext.of(ourKey);
+        srtcpOut = foresight.media.srtp.SrtpContext.of(ourKey);
+        srtpIn = foresight.media.srtp.SrtpContext.of(theirKey);
+        srtcpIn = foresight.media.srtp.SrtpContext.of(theirKey);
+        inboundKey = theirKey.clone();
+    }
+
+    /** Takes the peer's key from a re-offer; a key unchanged keeps the current contexts (and their rollover state). */
+    public void rekeyInbound(byte[] theirKey) {
+        if (java.util.Arrays.equals(theirKey, inboundKey)) return;
+        inboundKey = theirKey.clone();
+        srtpIn = foresight.media.srtp.SrtpContext.of(theirKey);
+        srtcpIn = foresight.media.srtp.SrtpContext.of(theirKey);
+    }
+
+    public boolean secured() { return srtpOut != null; }
+
+    /** SRTP/SRTCP packets dropped for failing authentication (wrong key, tampering, or plain RTP on a secure call). */
+    public long srtpRejected() { return srtpRejected.get(); }
 
     /** Applies a hold or resume from the peer's SDP: what we may send, and whether RTP from it is expected. */
     public void hold(boolean sendPaused, boolean expectSilence) {
@@ -147,6 +178,12 @@ public final class RtpSession implements AutoCloseable {
         if (closed || to == null || sendPaused) return;
         ByteBuf buf = channel.alloc().directBuffer(RtpPacket.HEADER_BYTES + payload.length);
         new RtpPacket(pt, marker, sequence, ts & 0xFFFFFFFFL, ssrc, payload).writeTo(buf);
+        var srtp = srtpOut;
+        if (srtp != null) {
+            byte[] plain = io.netty.buffer.ByteBufUtil.getBytes(buf);
+            buf.release();
+            buf = io.netty.buffer.Unpooled.wrappedBuffer(srtp.protect(plain));
+        }
         sequence = (sequence + 1) & 0xFFFF;
         sentAny = true;
         channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
@@ -192,6 +229,8 @@ public final class RtpSession implements AutoCloseable {
         long rtpNow = lastSentTimestamp + (now - lastSentNanos) * 8000 / 1_000_000_000L;
         byte[] packet = Rtcp.build(ssrc, sender, Rtcp.ntp(java.time.Instant.now()), rtpNow, packetsOut.get(), octetsOut.get(), block,
                 "foresight@" + localPort);
+        var srtcp = srtcpOut;
+        if (srtcp != null) packet = srtcp.protectRtcp(packet);
         rc.writeAndFlush(new DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(packet), to), rc.voidPromise());
     }
 
@@ -212,6 +251,11 @@ public final class RtpSession implements AutoCloseable {
             ByteBuf content = msg.content();
             byte[] data = new byte[content.readableBytes()];
             content.getBytes(content.readerIndex(), data);
+            var srtcp = srtcpIn;
+            if (srtcp != null && (data = srtcp.unprotectRtcp(data)) == null) {
+                srtpRejected.incrementAndGet();
+                return;
+            }
             Rtcp.Parsed p = Rtcp.parse(data, data.length);
             if (p == null) return;
             if (!rtcpLatched) {
@@ -246,7 +290,18 @@ public final class RtpSession implements AutoCloseable {
     final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-            RtpPacket p = RtpPacket.parse(msg.content());
+            RtpPacket p;
+            var srtp = srtpIn;
+            if (srtp != null) {
+                byte[] plain = srtp.unprotect(io.netty.buffer.ByteBufUtil.getBytes(msg.content()));
+                if (plain == null) {
+                    srtpRejected.incrementAndGet();
+                    return;
+                }
+                p = RtpPacket.parse(io.netty.buffer.Unpooled.wrappedBuffer(plain));
+            } else {
+                p = RtpPacket.parse(msg.content());
+            }
             if (p == null) return;
             packetsIn.incrementAndGet();
             lastInboundNanos = System.nanoTime();

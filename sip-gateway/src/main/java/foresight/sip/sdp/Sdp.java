@@ -10,13 +10,32 @@ import java.util.Map;
  * The audio part of an SDP offer or answer (RFC 4566), and our side's offer/answer per RFC 3264.
  * Only what a G.711 call needs: connection address, audio port, payload types with rtpmap, direction.
  */
-public record Sdp(String connectionAddress, int audioPort, List<Integer> payloadTypes, Map<Integer, String> rtpmap, String direction) {
+public record Sdp(String connectionAddress, int audioPort, List<Integer> payloadTypes, Map<Integer, String> rtpmap, String direction,
+                  String profile, List<String> crypto) {
     public static final int PCMU = 0;
     public static final int PCMA = 8;
+    public static final String SAVP = "RTP/SAVP";
 
     public Sdp {
         payloadTypes = List.copyOf(payloadTypes);
         rtpmap = Map.copyOf(rtpmap);
+        crypto = List.copyOf(crypto);
+    }
+
+    public Sdp(String connectionAddress, int audioPort, List<Integer> payloadTypes, Map<Integer, String> rtpmap, String direction) {
+        this(connectionAddress, audioPort, payloadTypes, rtpmap, direction, "RTP/AVP", List.of());
+    }
+
+    /** True if the audio stream is offered as SRTP (RFC 3711 §12: RTP/SAVP). */
+    public boolean secure() { return SAVP.equals(profile); }
+
+    /** The first offered SDES key we support (RFC 4568 §5.1.2: the answerer picks one), or null. */
+    public SdesCrypto chooseCrypto() {
+        for (String c : crypto) {
+            SdesCrypto k = SdesCrypto.parse(c);
+            if (k != null) return k;
+        }
+        return null;
     }
 
     /** Parses an SDP body; throws {@link IllegalArgumentException} naming the missing part. */
@@ -25,6 +44,8 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
         String sessionAddr = null, mediaAddr = null, direction = "sendrecv";
         int port = -1;
         List<Integer> pts = new ArrayList<>();
+        List<String> crypto = new ArrayList<>();
+        String profile = "RTP/AVP";
         Map<Integer, String> rtpmap = new LinkedHashMap<>();
         boolean inAudio = false, seenMedia = false;
         for (String raw : body.split("\r?\n")) {
@@ -45,6 +66,7 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
                     inAudio = f[0].equals("audio") && port < 0;
                     if (inAudio) {
                         port = Integer.parseInt(f[1].split("/")[0]);
+                        if (f.length > 2) profile = f[2];
                         for (int i = 3; i < f.length; i++) pts.add(Integer.parseInt(f[i]));
                     }
                 }
@@ -53,6 +75,8 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
                     if (v.startsWith("rtpmap:")) {
                         String[] f = v.substring(7).split(" ", 2);
                         if (f.length == 2) rtpmap.put(Integer.parseInt(f[0]), f[1].trim());
+                    } else if (v.startsWith("crypto:") && inAudio) {
+                        crypto.add(v.substring(7));
                     } else if (v.equals("sendrecv") || v.equals("sendonly") || v.equals("recvonly") || v.equals("inactive")) {
                         direction = v;
                     }
@@ -63,7 +87,7 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
         if (port < 0) throw new IllegalArgumentException("SDP has no audio m-line");
         String addr = mediaAddr != null ? mediaAddr : sessionAddr;
         if (addr == null) throw new IllegalArgumentException("SDP has no c-line for audio");
-        return new Sdp(addr, port, pts, rtpmap, direction);
+        return new Sdp(addr, port, pts, rtpmap, direction, profile, crypto);
     }
 
     /** First G.711 type of the offer (the offerer's preference, RFC 3264 §6.1), or -1. */
@@ -107,13 +131,27 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
     }
 
     public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction) {
+        return build(host, port, audioTypes, dtmfType, sessionId, direction, null);
+    }
+
+    /** With {@code crypto} not null: an SRTP stream (RTP/SAVP) with that SDES key (RFC 4568). */
+    public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction, SdesCrypto crypto) {
+        return build(host, port, audioTypes, dtmfType, sessionId, direction, crypto, crypto != null ? SAVP : "RTP/AVP");
+    }
+
+    /**
+     * With an explicit profile: {@code RTP/AVP} with a crypto key is the best-effort SRTP offer (the peer may answer
+     * either way); {@code RTP/SAVP} insists on SRTP.
+     */
+    public static String build(String host, int port, List<Integer> audioTypes, int dtmfType, long sessionId, String direction, SdesCrypto crypto,
+                               String profile) {
         var sb = new StringBuilder();
         sb.append("v=0\r\n");
         sb.append("o=foresight ").append(sessionId).append(' ').append(sessionId).append(" IN IP4 ").append(host).append("\r\n");
         sb.append("s=foresight\r\n");
         sb.append("c=IN IP4 ").append(host).append("\r\n");
         sb.append("t=0 0\r\n");
-        sb.append("m=audio ").append(port).append(" RTP/AVP");
+        sb.append("m=audio ").append(port).append(' ').append(profile);
         for (int pt : audioTypes) sb.append(' ').append(pt);
         if (dtmfType >= 0) sb.append(' ').append(dtmfType);
         sb.append("\r\n");
@@ -122,6 +160,7 @@ public record Sdp(String connectionAddress, int audioPort, List<Integer> payload
             sb.append("a=rtpmap:").append(dtmfType).append(" telephone-event/8000\r\n");
             sb.append("a=fmtp:").append(dtmfType).append(" 0-15\r\n");
         }
+        if (crypto != null) sb.append("a=crypto:").append(crypto.attribute()).append("\r\n");
         sb.append("a=ptime:20\r\n");
         sb.append("a=").append(direction).append("\r\n");
         return sb.toString();
