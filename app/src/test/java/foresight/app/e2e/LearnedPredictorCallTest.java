@@ -52,8 +52,8 @@ class LearnedPredictorCallTest {
         long open = customers.insert("+15557001", "Olive", "Open", "standard").id();
         customers.addEvent(open, now.minus(Duration.ofHours(2)), "refund_requested", "open", Map.of("order_id", 456));
         long noisy = customers.insert("+15557002", "Nina", "Noise", "standard").id();
-        customers.addEvent(noisy, now.minus(Duration.ofHours(1)), "app_opened", null, Map.of());
-        customers.addEvent(noisy, now.minus(Duration.ofHours(3)), "newsletter_sent", null, Map.of());
+        customers.addEvent(noisy, now.minus(Duration.ofHours(1)), "app_opened", "done", Map.of());
+        customers.addEvent(noisy, now.minus(Duration.ofHours(3)), "newsletter_sent", "done", Map.of());
         server.predictor().update(CallReasonPredictor.train(examples(now), 50, now).orElseThrow());
         phone = new TestPhone(33962, 33700);
     }
@@ -72,8 +72,8 @@ class LearnedPredictorCallTest {
             double hours = 1 + r.nextDouble() * 5;
             List<CustomerEvent> history = refund
                     ? List.of(new CustomerEvent(i, i, at.minus(Duration.ofMinutes((long) (hours * 60))), "refund_requested", "open", Map.of("order_id", 100 + i)))
-                    : List.of(new CustomerEvent(i, i, at.minus(Duration.ofMinutes((long) (hours * 180))), "newsletter_sent", null, Map.of()),
-                              new CustomerEvent(i, i, at.minus(Duration.ofMinutes((long) (hours * 60))), "app_opened", null, Map.of()));
+                    : List.of(new CustomerEvent(i, i, at.minus(Duration.ofMinutes((long) (hours * 180))), "newsletter_sent", "done", Map.of()),
+                              new CustomerEvent(i, i, at.minus(Duration.ofMinutes((long) (hours * 60))), "app_opened", "done", Map.of()));
             String reason = refund ? (r.nextDouble() < 0.97 ? "refund" : "other")
                     : (r.nextDouble() < 0.6 ? "payment_failed" : others[r.nextInt(others.length)]);
             out.add(new CallReasonPredictor.Example(history, List.of(), "standard", at, reason));
