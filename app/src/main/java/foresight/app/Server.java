@@ -301,6 +301,9 @@ public final class Server implements AutoCloseable {
 
     public PredictorTraining predictorTraining() { return training; }
 
+    /** The live issue predictor (its model is swapped by {@link #predictorTraining()}). */
+    public CallReasonPredictor predictor() { return predictorRef; }
+
     /** The ACD (queues and agents) of this node. */
     public Acd acd() { return acd; }
 

@@ -110,7 +110,12 @@ record HistoryFolder(Map<String, String> tiers, Map<String, List<HistoryEvent>> 
                         first = false;
                     }
                     each.accept(line, row);
-                } catch (RuntimeException e) {
+                } catch (BadHistoryException e) {
+                    throw e;
+                } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                    throw new BadHistoryException(file + ":" + Math.max(line, it.getCurrentLocation().getLineNr()) + ": a field is longer than the reader's limit ("
+                            + firstLine(e.getOriginalMessage()) + ")");
+                } catch (IOException | RuntimeException e) {
                     throw new BadHistoryException(file + ":" + Math.max(line, it.getCurrentLocation().getLineNr()) + ": " + firstLine(e.getMessage()));
                 }
             }
