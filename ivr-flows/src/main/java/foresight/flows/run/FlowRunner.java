@@ -15,7 +15,7 @@ import foresight.db.transcript.TranscriptRepository;
 import foresight.flows.load.FlowRegistry;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
-import foresight.flows.model.QueueDefinition;
+import foresight.acd.QueueDefinition;
 import foresight.flows.model.Step;
 import foresight.recording.CallRecorder;
 import foresight.recording.RecordingStore;

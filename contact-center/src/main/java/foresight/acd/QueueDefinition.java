@@ -1,4 +1,4 @@
-package foresight.flows.model;
+package foresight.acd;
 
 import foresight.call.AudioClip;
 

@@ -6,9 +6,6 @@ import foresight.call.BridgeRequest;
 import foresight.call.CallControl;
 import foresight.call.CallEndedException;
 import foresight.db.agent.Agent;
-import foresight.flows.model.FlowSet;
-import foresight.flows.model.QueueDefinition;
-import foresight.flows.model.Staffing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,7 +200,7 @@ public final class Acd implements AutoCloseable {
     private final AgentDirectory directory;
     private final Clock clock;
     private final Settings settings;
-    private final Supplier<FlowSet> flows;
+    private final Supplier<? extends QueueSetup> flows;
     private final ZoneId zone = ZoneId.systemDefault();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, Slot> agents = new LinkedHashMap<>();        // guarded by lock
@@ -217,7 +214,7 @@ public final class Acd implements AutoCloseable {
     private final Thread ticker;
     private volatile boolean closed;
 
-    public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<FlowSet> flows) {
+    public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows) {
         this.directory = directory;
         this.clock = clock;
         this.settings = settings;
@@ -750,7 +747,7 @@ public final class Acd implements AutoCloseable {
     }
 
     private Staffing staffing() {
-        FlowSet set = flows.get();
+        QueueSetup set = flows.get();
         return set == null ? Staffing.DEFAULT : set.staffing();
     }
 
@@ -837,7 +834,7 @@ public final class Acd implements AutoCloseable {
 
     public Snapshot snapshot() {
         Map<String, QueueDefinition> defs = new LinkedHashMap<>();
-        FlowSet set = flows.get();
+        QueueSetup set = flows.get();
         if (set != null) defs.putAll(set.queues());
         return lockedGet(() -> {
             Instant now = clock.instant();
