@@ -1,5 +1,8 @@
 package foresight.acd;
 
+import foresight.acd.AgentRoster.Slot;
+import foresight.acd.QueueBook.Entry;
+import foresight.acd.QueueBook.Offer;
 import foresight.call.AudioClip;
 import foresight.call.BridgeOutcome;
 import foresight.call.BridgeRequest;
@@ -14,20 +17,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -49,7 +51,12 @@ import java.util.function.Supplier;
  * {@code notReadyFor}. Every decision is published as an {@link AcdEvent} (stored in PostgreSQL and streamed to
  * wallboards by listeners); state lives in memory on this node and is rebuilt from registrations at start-up.
  *
- * <p>One lock guards all state; no I/O happens under it: listeners get events after it is released.
+ * <p>The parts, each with one job: {@link AgentRoster} (agents and their state table), {@link QueueBook} (who waits
+ * where), {@link Dispatcher} (the pure pairing decision), {@link CallbackScheduler}, {@link QueueStats}. This class
+ * wires them: one lock guards all their state; no I/O happens under it: listeners get events after it is released.
+ * Time comes from the injected {@link Clock}; timers (expiries, registration sync, waiting callers' wake-ups) run on
+ * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or a
+ * tick, never polling.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
@@ -88,8 +95,9 @@ public final class Acd implements AutoCloseable {
      * @param onAnswered      runs right after the caller is bridged to the agent
      * @param transferTargets blind-transfer targets the agent may use; null: none
      * @param holdMusic       heard while the agent holds the caller
-     * @param onWait          asked about four times a second while no phone rings for the caller (announcements, callback
-     *                        key); the status is computed only if asked for, since it costs a pass over the queue
+     * @param onWait          asked about four times a second (on each tick) while no phone rings for the caller
+     *                        (announcements, callback key); the status is computed only if asked for, since it costs a
+     *                        pass over the queue
      */
     public record Hooks(Consumer<AgentInfo> onAnswered, Predicate<String> transferTargets, AudioClip holdMusic, Function<Supplier<WaitStatus>, WaitAction> onWait) {
         public Hooks {
@@ -119,10 +127,7 @@ public final class Acd implements AutoCloseable {
     public record WaitingView(String callId, String queue, int position, long waitSeconds, String tier, String name, boolean callback,
                               int attempts, List<String> ringing) {}
 
-    public record QueueStats(int answered, int abandoned, int answeredInTime, double serviceLevel, double abandonRate,
-                             long handleSeconds, long longestWaitSeconds) {}
-
-    public record QueueView(String name, List<WaitingView> waiting, Map<AgentState, Integer> agents, QueueStats lastHour,
+    public record QueueView(String name, List<WaitingView> waiting, Map<AgentState, Integer> agents, QueueStats.LastHour lastHour,
                             Long estimatedWaitSeconds, QueueDefinition definition) {}
 
     /** An agent now; {@code callId} and {@code queue} are of the call they are on, or of their last call. */
@@ -133,69 +138,12 @@ public final class Acd implements AutoCloseable {
 
     // --- state ---
 
-    private static final class Slot {
-        final long id;
-        String username;
-        String name;
-        Set<String> memberOf;
-        AgentState state = AgentState.LOGGED_OUT;
-        Instant since;
-        String reason;
-        Instant until;              // end of wrap-up or of an automatic not-ready
-        Instant idleSince = Instant.EPOCH;
-        int callsToday;
-        LocalDate callsDay;
-        int missedInARow;
-        boolean loggedOutByAgent;
-        String callId;
-        String queue;
-        final Map<String, Instant> contacts = new LinkedHashMap<>();
-
-        Slot(long id) { this.id = id; }
-
-        List<String> liveContacts(Instant now) {
-            List<String> out = new ArrayList<>();
-            contacts.forEach((c, exp) -> { if (exp.isAfter(now)) out.add(c); });
-            return out;
-        }
-
-        AgentInfo info() { return new AgentInfo(id, username, name); }
-    }
-
-    private final class Entry {
-        final String callId;
-        final QueueDefinition queue;
-        final Caller caller;
-        final Instant enqueued;
-        final long seq;
-        final Set<Long> tried = new HashSet<>();
-        final BlockingQueue<Offer> inbox = new ArrayBlockingQueue<>(1);
-        Offer offer;
-        boolean talking;        // an agent answered; the entry stays until the talk ends (then it is finished)
-        boolean callback;
-        String callbackNumber;
-        int attempts;
-        Instant notBefore = Instant.EPOCH;
-
-        Entry(String callId, QueueDefinition queue, Caller caller, Instant enqueued, long seq) {
-            this.callId = callId;
-            this.queue = queue;
-            this.caller = caller;
-            this.enqueued = enqueued;
-            this.seq = seq;
-        }
-
-        int priority(Instant now, Staffing staffing) {
-            int p = staffing.priority(caller.tier());
-            long step = queue.agingStep().toMillis();
-            if (step > 0) p += (int) (Duration.between(enqueued, now).toMillis() / step);
-            return p;
-        }
-    }
-
-    private record Offer(Entry entry, List<Slot> agents, Map<String, Slot> byContact) {}
-
-    private record Done(String queue, Instant at, boolean answered, long waitMs, long handleMs) {}
+    /** How often a waiting caller's thread wakes to look again (max wait, hang-up, the flow's waiting hook). */
+    static final Duration CALLER_TICK = Duration.ofMillis(250);
+    /** How often wrap-up and not-ready expiries and expired registrations are checked. */
+    static final Duration EXPIRY_TICK = Duration.ofMillis(200);
+    /** How often registrations are read back from the directory. */
+    static final Duration SYNC_EVERY = Duration.ofSeconds(2);
 
     private final AgentDirectory directory;
     private final Clock clock;
@@ -203,31 +151,49 @@ public final class Acd implements AutoCloseable {
     private final Supplier<? extends QueueSetup> flows;
     private final ZoneId zone = ZoneId.systemDefault();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Long, Slot> agents = new LinkedHashMap<>();        // guarded by lock
-    private final Map<String, Entry> entries = new LinkedHashMap<>();    // guarded by lock; by call id
-    private final Deque<Done> done = new ArrayDeque<>();                 // guarded by lock; the last hour
     private final List<AcdEvent> pending = new ArrayList<>();            // guarded by lock; published after unlock
+    private final AgentRoster roster;                                    // guarded by lock
+    private final QueueBook book = new QueueBook();                      // guarded by lock
+    private final QueueStats stats = new QueueStats();                   // guarded by lock
+    private final CallbackScheduler callbacks;
     private final List<Consumer<AcdEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock publishing = new ReentrantLock();       // keeps listeners' order = decision order
-    private volatile Consumer<CallbackJob> callbackHandler;
-    private long seq;
-    private final Thread ticker;
-    private volatile boolean closed;
+    private final ScheduledExecutorService timers;
+    private final boolean ownTimers;
+    private final List<ScheduledFuture<?>> repeating = new ArrayList<>();
 
+    /** An ACD on the system's timers: one daemon thread of its own, stopped by {@link #close}. */
     public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows) {
+        this(directory, clock, settings, flows, Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("acd-timers").factory()), true);
+    }
+
+    /**
+     * An ACD whose timers run on {@code timers} (tests pass one that runs in virtual time, with {@code clock}).
+     * {@link #close} does not shut {@code timers} down.
+     */
+    public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers) {
+        this(directory, clock, settings, flows, timers, false);
+    }
+
+    private Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers, boolean ownTimers) {
         this.directory = directory;
         this.clock = clock;
         this.settings = settings;
         this.flows = flows;
+        this.timers = timers;
+        this.ownTimers = ownTimers;
+        this.roster = new AgentRoster(clock, zone, pending::add);
+        this.callbacks = new CallbackScheduler(settings.callbackAttempts(), settings.callbackRetry(), timers);
         reloadAgents();
-        ticker = Thread.ofPlatform().daemon().name("acd-ticker").start(this::tick);
+        repeating.add(timers.scheduleWithFixedDelay(() -> guarded("acd_tick", this::expire), EXPIRY_TICK.toMillis(), EXPIRY_TICK.toMillis(), TimeUnit.MILLISECONDS));
+        repeating.add(timers.scheduleWithFixedDelay(() -> guarded("registration_sync", this::syncRegistrations), SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Receives every event after the decision was made, in order, on the deciding thread: keep it fast. */
     public void addListener(Consumer<AcdEvent> listener) { listeners.add(listener); }
 
     /** Who dials customers back when a callback's turn comes (runs on its own virtual thread per job). */
-    public void onCallback(Consumer<CallbackJob> handler) { this.callbackHandler = handler; }
+    public void onCallback(Consumer<CallbackJob> handler) { callbacks.dialWith(handler); }
 
     // --- agents ---
 
@@ -237,19 +203,14 @@ public final class Acd implements AutoCloseable {
         Map<Long, Map<String, Instant>> regs = directory.registrations(clock.instant());
         locked(() -> {
             for (Agent a : all) {
-                Slot s = agents.get(a.id());
-                boolean fresh = s == null;
-                if (fresh) {
-                    s = new Slot(a.id());
-                    s.since = clock.instant();
-                    agents.put(a.id(), s);
-                }
+                boolean fresh = !roster.contains(a.id());
+                Slot s = roster.add(a.id());
                 s.username = a.username();
                 s.name = a.displayName();
                 s.memberOf = a.queues();
                 if (fresh) {
                     s.contacts.putAll(regs.getOrDefault(a.id(), Map.of()));
-                    if (settings.loginOnRegister() && !s.liveContacts(clock.instant()).isEmpty()) move(s, AgentState.AVAILABLE, "registered");
+                    if (settings.loginOnRegister() && s.reachable(clock.instant())) roster.move(s, AgentState.AVAILABLE, "registered");
                 }
             }
         });
@@ -257,9 +218,9 @@ public final class Acd implements AutoCloseable {
 
     /** A REGISTER was accepted: {@code expiresAt} in the past removes the binding. */
     public void registered(long agentId, String contact, Instant expiresAt) {
-        if (!lockedGet(() -> agents.containsKey(agentId))) reloadAgents();
+        if (!lockedGet(() -> roster.contains(agentId))) reloadAgents();
         locked(() -> {
-            Slot s = agents.get(agentId);
+            Slot s = roster.get(agentId);
             if (s == null) return;
             Instant now = clock.instant();
             if (expiresAt.isAfter(now)) s.contacts.put(contact, expiresAt);
@@ -274,23 +235,23 @@ public final class Acd implements AutoCloseable {
      * one gone logs them out. Under the lock.
      */
     private void phonesChanged(Slot s, Instant now) {
-        boolean reachable = !s.liveContacts(now).isEmpty();
+        boolean reachable = s.reachable(now);
         if (settings.loginOnRegister() && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
-            move(s, AgentState.AVAILABLE, "registered");
+            roster.move(s, AgentState.AVAILABLE, "registered");
         } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
-            move(s, AgentState.LOGGED_OUT, "unregistered");
+            roster.move(s, AgentState.LOGGED_OUT, "unregistered");
         }
     }
 
     /** The agent logs in (page or feature code): available if a phone is registered, else not ready ("no_phone"). */
     public boolean login(String username) {
         return lockedGet(() -> {
-            Slot s = byUsername(username);
+            Slot s = roster.byUsername(username);
             if (s == null) return false;
             s.loggedOutByAgent = false;
             if (s.state == AgentState.LOGGED_OUT || s.state == AgentState.NOT_READY) {
-                boolean phone = !s.liveContacts(clock.instant()).isEmpty();
-                move(s, phone ? AgentState.AVAILABLE : AgentState.NOT_READY, phone ? "login" : "no_phone");
+                boolean phone = s.reachable(clock.instant());
+                roster.move(s, phone ? AgentState.AVAILABLE : AgentState.NOT_READY, phone ? "login" : "no_phone");
             }
             dispatch();
             return true;
@@ -300,10 +261,10 @@ public final class Acd implements AutoCloseable {
     /** The agent logs out; a call in progress is finished first (the state changes when it ends). */
     public boolean logout(String username) {
         return lockedGet(() -> {
-            Slot s = byUsername(username);
+            Slot s = roster.byUsername(username);
             if (s == null) return false;
             s.loggedOutByAgent = true;
-            if (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY || s.state == AgentState.WRAP_UP) move(s, AgentState.LOGGED_OUT, "logout");
+            if (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY || s.state == AgentState.WRAP_UP) roster.move(s, AgentState.LOGGED_OUT, "logout");
             return true;
         });
     }
@@ -311,16 +272,16 @@ public final class Acd implements AutoCloseable {
     /** Ready (true) or not ready with a reason code. Ends wrap-up early when ready. */
     public boolean ready(String username, boolean ready, String reason) {
         return lockedGet(() -> {
-            Slot s = byUsername(username);
-            if (s == null || s.state == AgentState.LOGGED_OUT && ready && s.liveContacts(clock.instant()).isEmpty()) return false;
+            Slot s = roster.byUsername(username);
+            if (s == null || s.state == AgentState.LOGGED_OUT && ready && !s.reachable(clock.instant())) return false;
             if (ready) {
                 s.loggedOutByAgent = false;
                 if (s.state != AgentState.RINGING && s.state != AgentState.ON_CALL && s.state != AgentState.AVAILABLE) {
                     s.missedInARow = 0;
-                    move(s, AgentState.AVAILABLE, "ready");
+                    roster.move(s, AgentState.AVAILABLE, "ready");
                 }
             } else if (s.state == AgentState.AVAILABLE || s.state == AgentState.WRAP_UP || s.state == AgentState.LOGGED_OUT) {
-                move(s, AgentState.NOT_READY, reason == null || reason.isBlank() ? "not_ready" : reason);
+                roster.move(s, AgentState.NOT_READY, reason == null || reason.isBlank() ? "not_ready" : reason);
             } else {
                 return false; // ringing or on a call: the agent sets not-ready after it
             }
@@ -331,22 +292,20 @@ public final class Acd implements AutoCloseable {
 
     public AgentState state(long agentId) {
         return lockedGet(() -> {
-            Slot s = agents.get(agentId);
+            Slot s = roster.get(agentId);
             return s == null ? AgentState.LOGGED_OUT : s.state;
         });
     }
 
     public AgentState state(String username) {
         return lockedGet(() -> {
-            Slot s = byUsername(username);
+            Slot s = roster.byUsername(username);
             return s == null ? AgentState.LOGGED_OUT : s.state;
         });
     }
 
     /** Callers waiting in {@code queue} right now, ringing an agent or not (callbacks included; callers talking to an agent not). */
-    public int waiting(String queue) {
-        return lockedGet(() -> (int) entries.values().stream().filter(e -> !e.talking && e.queue.name().equals(queue)).count());
-    }
+    public int waiting(String queue) { return lockedGet(() -> book.waiting(queue)); }
 
     // --- callers ---
 
@@ -366,48 +325,55 @@ public final class Acd implements AutoCloseable {
 
     private Entry enqueue(String callId, QueueDefinition queue, Caller caller) {
         return lockedGet(() -> {
-            Entry e = new Entry(callId, queue, caller, clock.instant(), seq++);
-            entries.put(callId, e);
-            int position = position(e);
+            Entry e = book.add(callId, queue, caller, clock.instant());
+            int position = book.position(e, clock.instant(), staffing());
             log.info("call={} event=queued queue={} position={} tier={}", callId, queue.name(), position, caller.tier());
-            emit("enqueue", queue.name(), callId, null, detail("position", position, "tier", caller.tier(), "priority", e.priority(e.enqueued, staffing())));
+            pending.add(new AcdEvent.Enqueued(clock.instant(), queue.name(), callId, position, caller.tier(), e.priority(e.enqueued, staffing()), false));
             dispatch();
             return e;
         });
     }
 
+    /** The caller's wait: sleeps on the entry's inbox, woken by an offer or by a tick every {@link #CALLER_TICK}. */
     private AcdOutcome serve(CallControl call, Entry e, Hooks hooks, Duration maxWait) {
         Instant deadline = clock.instant().plus(maxWait);
+        e.forgetTicks();
+        ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(e::tick, CALLER_TICK.toMillis(), CALLER_TICK.toMillis(), TimeUnit.MILLISECONDS);
         try {
             while (true) {
                 if (call.isEnded()) return finish(e, "abandoned", new AcdOutcome.Abandoned());
                 if (!clock.instant().isBefore(deadline) && leaveIfIdle(e, "timeout")) return new AcdOutcome.TimedOut();
-                Offer o = e.inbox.poll(250, TimeUnit.MILLISECONDS);
-                if (o == null) {
-                    if (call.isEnded()) return finish(e, "abandoned", new AcdOutcome.Abandoned());
-                    WaitAction action = hooks.onWait().apply(() -> status(e));
-                    if (action == WaitAction.CALLBACK && toCallback(e, e.caller.number() != null ? e.caller.number() : call.callerNumber())) return new AcdOutcome.CallbackRequested();
-                    continue;
+                switch (e.take()) {
+                    case QueueBook.Tick t -> {
+                        if (call.isEnded()) return finish(e, "abandoned", new AcdOutcome.Abandoned());
+                        WaitAction action = hooks.onWait().apply(() -> status(e));
+                        if (action == WaitAction.CALLBACK && toCallback(e, e.caller.number() != null ? e.caller.number() : call.callerNumber())) return new AcdOutcome.CallbackRequested();
+                    }
+                    case QueueBook.Offered o -> {
+                        AcdOutcome out = ring(call, e, o.offer(), hooks);
+                        if (out != null) return out;
+                    }
                 }
-                AcdOutcome out = ring(call, e, o, hooks);
-                if (out != null) return out;
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return finish(e, "abandoned", new AcdOutcome.Abandoned());
+        } finally {
+            ticks.cancel(false);
         }
     }
 
+    /** Who answered an offer, and when. */
+    private record Answer(Slot agent, Instant at) {}
+
     /** Rings the offered agents' phones; returns the outcome, or null when nobody answered and the caller keeps waiting. */
     private AcdOutcome ring(CallControl call, Entry e, Offer o, Hooks hooks) {
-        Slot[] answeredBy = {null};
-        Instant[] answeredAt = {null};
+        AtomicReference<Answer> answer = new AtomicReference<>();
         BridgeOutcome out;
         try {
             out = call.bridge(new BridgeRequest(List.copyOf(o.byContact().keySet()), e.queue.ringTimeout(), contact -> {
                 Slot s = o.byContact().get(contact);
-                answeredBy[0] = s;
-                answeredAt[0] = clock.instant();
+                answer.set(new Answer(s, clock.instant()));
                 answered(e, o, s);
                 log.info("call={} event=agent_answered queue={} agent={}", e.callId, e.queue.name(), s.username);
                 if (hooks.onAnswered() != null) hooks.onAnswered().accept(s.info());
@@ -418,15 +384,15 @@ public final class Acd implements AutoCloseable {
         }
         return switch (out) {
             case BridgeOutcome.Talked t -> {
-                Slot s = answeredBy[0];
-                afterCall(e, s, answeredAt[0]);
-                yield finish(e, "answered", new AcdOutcome.Answered(s.id, s.username, t.endedBy()));
+                Answer a = answer.get();
+                afterCall(e, a.agent(), a.at());
+                yield finish(e, "answered", new AcdOutcome.Answered(a.agent().id, a.agent().username, t.endedBy()));
             }
             case BridgeOutcome.Transferred t -> {
-                Slot s = answeredBy[0];
-                afterCall(e, s, answeredAt[0]);
-                log.info("call={} event=transferred queue={} agent={} target={}", e.callId, e.queue.name(), s.username, t.target());
-                yield finish(e, "transferred", new AcdOutcome.Transferred(s.id, s.username, t.target()));
+                Answer a = answer.get();
+                afterCall(e, a.agent(), a.at());
+                log.info("call={} event=transferred queue={} agent={} target={}", e.callId, e.queue.name(), a.agent().username, t.target());
+                yield finish(e, "transferred", new AcdOutcome.Transferred(a.agent().id, a.agent().username, t.target()));
             }
             case BridgeOutcome.NotAnswered n -> {
                 log.info("call={} event=offer_failed queue={} agents={} status={} reason={}", e.callId, e.queue.name(),
@@ -444,17 +410,17 @@ public final class Acd implements AutoCloseable {
             long waitMs = Duration.between(e.enqueued, clock.instant()).toMillis();
             e.talking = true;
             s.missedInARow = 0;
-            LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+            LocalDate today = roster.today();
             if (!today.equals(s.callsDay)) {
                 s.callsDay = today;
                 s.callsToday = 0;
             }
             s.callsToday++;
-            move(s, AgentState.ON_CALL, null);
+            roster.move(s, AgentState.ON_CALL, null);
             for (Slot other : o.agents()) {
-                if (other != s && other.state == AgentState.RINGING && e.callId.equals(other.callId)) move(other, AgentState.AVAILABLE, "answered_elsewhere");
+                if (other != s && other.state == AgentState.RINGING && e.callId.equals(other.callId)) roster.move(other, AgentState.AVAILABLE, "answered_elsewhere");
             }
-            emit("answer", e.queue.name(), e.callId, s.username, detail("wait_ms", waitMs, "callback", e.callback, "agent_id", s.id));
+            pending.add(new AcdEvent.Answered(clock.instant(), e.queue.name(), e.callId, s.username, waitMs, e.callback, s.id));
             dispatch();
         });
     }
@@ -464,14 +430,14 @@ public final class Acd implements AutoCloseable {
         locked(() -> {
             Instant now = clock.instant();
             long handleMs = Duration.between(answeredAt, now).toMillis() + e.queue.wrapUp().toMillis();
-            done.addLast(new Done(e.queue.name(), now, true, Duration.between(e.enqueued, answeredAt).toMillis(), handleMs));
+            stats.answered(e.queue.name(), now, Duration.between(e.enqueued, answeredAt).toMillis(), handleMs);
             if (s.loggedOutByAgent) {
-                move(s, AgentState.LOGGED_OUT, "logout");
+                roster.move(s, AgentState.LOGGED_OUT, "logout");
             } else if (s.state == AgentState.ON_CALL && e.queue.wrapUp().isPositive()) {
-                move(s, AgentState.WRAP_UP, null);
+                roster.move(s, AgentState.WRAP_UP, null);
                 s.until = now.plus(e.queue.wrapUp());
             } else if (s.state == AgentState.ON_CALL) {
-                move(s, AgentState.AVAILABLE, null);
+                roster.move(s, AgentState.AVAILABLE, null);
             }
             dispatch();
         });
@@ -488,14 +454,14 @@ public final class Acd implements AutoCloseable {
                 if (missed > 0 && s.missedInARow >= settings.missedOffersLimit()) {
                     log.warn("event=agent_not_ready agent={} reason=missed_offers count={} for_seconds={}", s.username, s.missedInARow, settings.notReadyFor().toSeconds());
                     s.missedInARow = 0;
-                    move(s, AgentState.NOT_READY, "missed_offers");
+                    roster.move(s, AgentState.NOT_READY, "missed_offers");
                     s.until = clock.instant().plus(settings.notReadyFor());
                 } else {
-                    move(s, s.loggedOutByAgent ? AgentState.LOGGED_OUT : AgentState.AVAILABLE, why == null ? "caller_gone" : "offer_failed");
+                    roster.move(s, s.loggedOutByAgent ? AgentState.LOGGED_OUT : AgentState.AVAILABLE, why == null ? "caller_gone" : "offer_failed");
                 }
             }
-            if (why != null) emit("offer_failed", e.queue.name(), e.callId, null, detail("agents", o.agents().stream().map(s -> s.username).toList(),
-                    "agent_ids", o.agents().stream().map(s -> s.id).toList(), "reason", why));
+            if (why != null) pending.add(new AcdEvent.OfferFailed(clock.instant(), e.queue.name(), e.callId, o.agents().stream().map(s -> s.username).toList(),
+                    o.agents().stream().map(s -> s.id).toList(), why));
             e.offer = null;
             dispatch();
         });
@@ -503,17 +469,17 @@ public final class Acd implements AutoCloseable {
 
     private <T> T finish(Entry e, String outcome, T result) {
         locked(() -> {
-            if (entries.remove(e.callId) == null) return;
+            if (!book.remove(e)) return;
             Instant now = clock.instant();
             long waitMs = Duration.between(e.enqueued, now).toMillis();
             if (outcome.equals("abandoned") || outcome.equals("callback_failed")) {
-                done.addLast(new Done(e.queue.name(), now, false, waitMs, 0));
-                emit("abandon", e.queue.name(), e.callId, null, detail("wait_ms", waitMs, "callback", e.callback));
+                stats.abandoned(e.queue.name(), now, waitMs);
+                pending.add(new AcdEvent.Abandoned(now, e.queue.name(), e.callId, waitMs, e.callback));
                 log.info("call={} event=abandoned queue={} wait_ms={}", e.callId, e.queue.name(), waitMs);
             }
-            emit("dequeue", e.queue.name(), e.callId, null, detail("outcome", outcome, "wait_ms", waitMs, "callback", e.callback));
+            pending.add(new AcdEvent.Dequeued(now, e.queue.name(), e.callId, outcome, waitMs, e.callback));
             if (e.offer != null) { // the caller left while phones rang: free the agents
-                for (Slot s : e.offer.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) move(s, AgentState.AVAILABLE, "caller_gone");
+                for (Slot s : e.offer.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) roster.move(s, AgentState.AVAILABLE, "caller_gone");
                 e.offer = null;
             }
             dispatch();
@@ -522,7 +488,7 @@ public final class Acd implements AutoCloseable {
     }
 
     /** True when someone dials callbacks (a route is configured); otherwise callback keys are ignored. */
-    public boolean callbacksEnabled() { return callbackHandler != null; }
+    public boolean callbacksEnabled() { return callbacks.enabled(); }
 
     /**
      * A caller who already left the queue (max wait passed) accepted a callback: they are put back as a callback
@@ -530,13 +496,13 @@ public final class Acd implements AutoCloseable {
      */
     public void requestCallback(String callId, QueueDefinition queue, Caller caller, Instant since) {
         locked(() -> {
-            Entry e = new Entry(callId, queue, caller, since, seq++);
+            Entry e = book.add(callId, queue, caller, since);
             e.callback = true;
             e.callbackNumber = caller.number();
-            entries.put(callId, e);
             log.info("call={} event=callback_requested queue={} after=max_wait", callId, queue.name());
-            emit("enqueue", queue.name(), callId, null, detail("position", position(e), "tier", caller.tier(), "priority", e.priority(clock.instant(), staffing()), "callback", true));
-            emit("callback", queue.name(), callId, null, detail("status", "requested", "number", caller.number()));
+            Instant now = clock.instant();
+            pending.add(new AcdEvent.Enqueued(now, queue.name(), callId, book.position(e, now, staffing()), caller.tier(), e.priority(now, staffing()), true));
+            pending.add(new AcdEvent.CallbackRequested(now, queue.name(), callId, caller.number(), null));
             dispatch();
         });
     }
@@ -544,11 +510,12 @@ public final class Acd implements AutoCloseable {
     /** Turns the caller's entry into a callback, keeping their place (arrival time and tier); false if a phone already rings for them. */
     private boolean toCallback(Entry e, String number) {
         return lockedGet(() -> {
-            if (e.offer != null || !entries.containsKey(e.callId)) return false;
+            if (e.offer != null || !book.contains(e.callId)) return false;
             e.callback = true;
             e.callbackNumber = number;
-            log.info("call={} event=callback_requested queue={} wait_ms={}", e.callId, e.queue.name(), Duration.between(e.enqueued, clock.instant()).toMillis());
-            emit("callback", e.queue.name(), e.callId, null, detail("status", "requested", "number", number, "wait_ms", Duration.between(e.enqueued, clock.instant()).toMillis()));
+            long waitMs = Duration.between(e.enqueued, clock.instant()).toMillis();
+            log.info("call={} event=callback_requested queue={} wait_ms={}", e.callId, e.queue.name(), waitMs);
+            pending.add(new AcdEvent.CallbackRequested(clock.instant(), e.queue.name(), e.callId, number, waitMs));
             dispatch();
             return true;
         });
@@ -558,9 +525,9 @@ public final class Acd implements AutoCloseable {
     private boolean leaveIfIdle(Entry e, String outcome) {
         // Called on the caller's own thread when it is not ringing anyone: an offer not yet taken is withdrawn.
         locked(() -> {
-            Offer pending = e.inbox.poll();
-            if (pending == null) return;
-            for (Slot s : pending.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) move(s, AgentState.AVAILABLE, "offer_withdrawn");
+            Offer withdrawn = e.withdrawOffer();
+            if (withdrawn == null) return;
+            for (Slot s : withdrawn.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) roster.move(s, AgentState.AVAILABLE, "offer_withdrawn");
             e.offer = null;
         });
         finish(e, outcome, null);
@@ -569,60 +536,32 @@ public final class Acd implements AutoCloseable {
 
     private WaitStatus status(Entry e) {
         return lockedGet(() -> {
-            int pos = position(e);
+            Instant now = clock.instant();
+            int pos = book.position(e, now, staffing());
             int staffed = staffed(e.queue);
-            Duration est = staffed == 0 ? null : Duration.ofMillis(pos * handleMs(e.queue) / staffed);
-            return new WaitStatus(pos, Duration.between(e.enqueued, clock.instant()), est, staffed);
+            Duration est = staffed == 0 ? null : Duration.ofMillis(pos * stats.handleMs(e.queue) / staffed);
+            return new WaitStatus(pos, Duration.between(e.enqueued, now), est, staffed);
         });
     }
 
     // --- the decision ---
 
-    /**
-     * Offers waiting callers to free agents. Called under the lock after every change; cost is one sort of the
-     * waiting callers plus, per caller considered, one pass over the free agents, and it stops when no agent is free.
-     */
+    /** Asks the {@link Dispatcher} to pair waiting callers with free agents and carries out its decisions. Under the lock, after every change. */
     private void dispatch() {
+        if (book.isEmpty()) return;
         Instant now = clock.instant();
-        List<Slot> free = new ArrayList<>();
-        for (Slot s : agents.values()) if (s.state == AgentState.AVAILABLE && !s.liveContacts(now).isEmpty()) free.add(s);
-        if (free.isEmpty() || entries.isEmpty()) return;
-        Staffing staffing = staffing();
-        List<Entry> waiting = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (e.offer == null && !e.talking && !now.isBefore(e.notBefore) && (!e.callback || callbackHandler != null)) waiting.add(e);
+        LocalDate today = roster.today();
+        List<Dispatcher.FreeAgent> free = new ArrayList<>();
+        for (Slot s : roster.all()) {
+            if (s.state == AgentState.AVAILABLE && s.reachable(now)) free.add(new Dispatcher.FreeAgent(s.id, s.username, s.memberOf, s.idleSince, s.callsOn(today)));
         }
-        waiting.sort(order(now, staffing));
-        for (Entry e : waiting) {
-            if (free.isEmpty()) break;
-            List<Slot> skilled = new ArrayList<>();
-            for (Slot s : free) if (qualifies(s, e.queue, staffing)) skilled.add(s);
-            if (skilled.isEmpty()) continue;
-            List<Slot> untried = skilled.stream().filter(s -> !e.tried.contains(s.id)).toList();
-            if (untried.isEmpty()) { // everyone free was tried for this caller: start a new round next time
-                e.tried.clear();
-                continue;
+        if (free.isEmpty()) return;
+        for (Dispatcher.Decision d : Dispatcher.decide(now, free, book.offerable(now, callbacks.enabled()), staffing())) {
+            switch (d) {
+                case Dispatcher.Offer o -> offer(book.get(o.callId()), o.agentIds().stream().map(roster::get).toList(), now);
+                case Dispatcher.NewRound r -> book.get(r.callId()).tried.clear();
             }
-            List<Slot> chosen = choose(e.queue, untried, staffing);
-            free.removeAll(chosen);
-            offer(e, chosen, now);
         }
-    }
-
-    private Comparator<Entry> order(Instant now, Staffing staffing) {
-        Map<Entry, Integer> prio = new HashMap<>();
-        return Comparator.<Entry>comparingInt(e -> -prio.computeIfAbsent(e, x -> x.priority(now, staffing)))
-                .thenComparing(e -> e.enqueued).thenComparingLong(e -> e.seq);
-    }
-
-    private List<Slot> choose(QueueDefinition q, List<Slot> candidates, Staffing staffing) {
-        Comparator<Slot> idle = Comparator.comparing(s -> s.idleSince);
-        return switch (q.strategy()) {
-            case RING_ALL -> candidates;
-            case LONGEST_IDLE -> List.of(candidates.stream().min(idle).orElseThrow());
-            case FEWEST_CALLS -> List.of(candidates.stream().min(Comparator.<Slot>comparingInt(s -> callsToday(s)).thenComparing(idle)).orElseThrow());
-            case SKILL_LEVEL -> List.of(candidates.stream().min(Comparator.<Slot>comparingInt(s -> -level(s, q, staffing)).thenComparing(idle)).orElseThrow());
-        };
     }
 
     private void offer(Entry e, List<Slot> chosen, Instant now) {
@@ -631,21 +570,20 @@ public final class Acd implements AutoCloseable {
             for (String c : s.liveContacts(now)) byContact.putIfAbsent(c, s);
             s.callId = e.callId;
             s.queue = e.queue.name();
-            move(s, AgentState.RINGING, e.callback ? "callback" : null);
+            roster.move(s, AgentState.RINGING, e.callback ? "callback" : null);
         }
         Offer o = new Offer(e, List.copyOf(chosen), byContact);
         e.offer = o;
         for (Slot s : chosen) {
-            emit("offer", e.queue.name(), e.callId, s.username, detail("agent_id", s.id, "devices", s.liveContacts(now).size(), "wait_ms", Duration.between(e.enqueued, now).toMillis(),
-                    "strategy", e.queue.strategy().yamlName(), "callback", e.callback));
+            pending.add(new AcdEvent.Offered(clock.instant(), e.queue.name(), e.callId, s.username, s.id, s.liveContacts(now).size(),
+                    Duration.between(e.enqueued, now).toMillis(), e.queue.strategy().yamlName(), e.callback));
         }
         log.info("call={} event=offered queue={} agents={} strategy={}", e.callId, e.queue.name(), chosen.stream().map(s -> s.username).toList(), e.queue.strategy().yamlName());
         if (e.callback) {
             e.attempts++;
-            Consumer<CallbackJob> handler = callbackHandler;
-            Thread.ofVirtual().name("callback-" + e.callId).start(() -> handler.accept(new Job(e, o)));
+            callbacks.dial(new Job(e, o));
         } else {
-            e.inbox.offer(o);
+            e.post(o);
         }
     }
 
@@ -665,11 +603,8 @@ public final class Acd implements AutoCloseable {
 
         @Override
         public AcdOutcome connect(CallControl customer, Hooks hooks) {
-            lockedGet(() -> {
-                emit("callback", e.queue.name(), e.callId, null, detail("status", "connected", "attempt", e.attempts, "leg", customer.id(), "number", e.callbackNumber));
-                return null;
-            });
-            e.inbox.offer(o);
+            locked(() -> pending.add(new AcdEvent.CallbackConnected(clock.instant(), e.queue.name(), e.callId, e.attempts, customer.id(), e.callbackNumber)));
+            e.post(o);
             return serve(customer, e, hooks, e.queue.maxWait());
         }
 
@@ -677,9 +612,9 @@ public final class Acd implements AutoCloseable {
         public void failed(String reason) {
             release(o, null, 0);
             boolean giveUp = lockedGet(() -> {
-                boolean last = e.attempts >= settings.callbackAttempts();
-                emit("callback", e.queue.name(), e.callId, null, detail("status", last ? "failed" : "retry", "attempt", e.attempts, "reason", reason, "number", e.callbackNumber));
-                if (!last) e.notBefore = clock.instant().plus(settings.callbackRetry());
+                boolean last = callbacks.lastAttempt(e.attempts);
+                pending.add(new AcdEvent.CallbackNotReached(clock.instant(), e.queue.name(), e.callId, e.attempts, reason, e.callbackNumber, last));
+                if (!last) e.notBefore = callbacks.retryAfter(clock.instant(), () -> locked(Acd.this::dispatch));
                 return last;
             });
             log.info("call={} event=callback_attempt_failed attempt={} reason={} give_up={}", e.callId, e.attempts, reason, giveUp);
@@ -687,63 +622,13 @@ public final class Acd implements AutoCloseable {
         }
     }
 
-    private boolean qualifies(Slot s, QueueDefinition q, Staffing staffing) {
-        for (String skill : q.skills()) if (level(s, skill, staffing) < 1) return false;
-        return true;
-    }
-
-    private int level(Slot s, QueueDefinition q, Staffing staffing) {
-        int sum = 0;
-        for (String skill : q.skills()) sum += level(s, skill, staffing);
-        return sum;
-    }
-
-    private int level(Slot s, String skill, Staffing staffing) {
-        Map<String, Integer> levels = staffing.agentSkills().get(s.username);
-        if (levels != null) return levels.getOrDefault(skill, 0);
-        return s.memberOf.contains(skill) ? 1 : 0;
-    }
-
-    private Map<String, Integer> skills(Slot s, Staffing staffing) {
-        Map<String, Integer> levels = staffing.agentSkills().get(s.username);
-        if (levels != null) return levels;
-        Map<String, Integer> out = new java.util.TreeMap<>();
-        s.memberOf.forEach(q -> out.put(q, 1));
-        return out;
-    }
-
-    private int callsToday(Slot s) {
-        return LocalDate.ofInstant(clock.instant(), zone).equals(s.callsDay) ? s.callsToday : 0;
-    }
-
-    /** Position among this queue's callers not yet ringing an agent, in the order they will be offered. */
-    private int position(Entry e) {
-        Instant now = clock.instant();
-        Staffing staffing = staffing();
-        int prio = e.priority(now, staffing);
-        int ahead = 0;
-        for (Entry o : entries.values()) {
-            if (o == e || !o.queue.name().equals(e.queue.name()) || o.offer != null || o.talking) continue;
-            int p = o.priority(now, staffing);
-            if (p > prio || p == prio && (o.enqueued.isBefore(e.enqueued) || o.enqueued.equals(e.enqueued) && o.seq < e.seq)) ahead++;
-        }
-        return ahead + 1;
-    }
-
     private int staffed(QueueDefinition q) {
         Staffing staffing = staffing();
         int n = 0;
-        for (Slot s : agents.values()) {
-            if (s.state != AgentState.LOGGED_OUT && s.state != AgentState.NOT_READY && qualifies(s, q, staffing)) n++;
+        for (Slot s : roster.all()) {
+            if (s.state != AgentState.LOGGED_OUT && s.state != AgentState.NOT_READY && staffing.qualifies(s.username, s.memberOf, q)) n++;
         }
         return n;
-    }
-
-    /** Mean handle time (talk + wrap-up) of this queue's calls in the last hour, or the queue's configured guess. */
-    private long handleMs(QueueDefinition q) {
-        long sum = 0, n = 0;
-        for (Done d : done) if (d.answered && d.queue.equals(q.name())) { sum += d.handleMs; n++; }
-        return n == 0 ? q.handleTime().toMillis() : sum / n;
     }
 
     private Staffing staffing() {
@@ -751,50 +636,32 @@ public final class Acd implements AutoCloseable {
         return set == null ? Staffing.DEFAULT : set.staffing();
     }
 
-    private Slot byUsername(String username) {
-        for (Slot s : agents.values()) if (s.username.equals(username)) return s;
-        return null;
-    }
-
-    private void move(Slot s, AgentState to, String reason) {
-        AgentState from = s.state;
-        Instant now = clock.instant();
-        if (to == AgentState.AVAILABLE && from != AgentState.AVAILABLE) s.idleSince = now;
-        if (to != AgentState.WRAP_UP && to != AgentState.NOT_READY) s.until = null;
-        if (from == to && java.util.Objects.equals(reason, s.reason)) return;
-        s.state = to;
-        s.reason = reason;
-        s.since = now;
-        log.info("event=agent_state agent={} from={} to={} reason={} call={}", s.username, from, to, reason == null ? "-" : reason, s.callId == null ? "-" : s.callId);
-        emit("agent_state", s.queue, s.callId, s.username, detail("from", from.name(), "to", to.name(), "reason", reason, "agent_id", s.id));
-    }
-
     // --- timers ---
 
-    private void tick() {
-        for (long n = 1; !closed; n++) {
-            try {
-                Thread.sleep(200);
-                if (n % 10 == 0) syncRegistrations();
-                locked(() -> {
-                    Instant now = clock.instant();
-                    for (Slot s : agents.values()) {
-                        if (s.until != null && !now.isBefore(s.until) && (s.state == AgentState.WRAP_UP || s.state == AgentState.NOT_READY)) {
-                            move(s, AgentState.AVAILABLE, s.state == AgentState.WRAP_UP ? "wrap_up_over" : "timeout");
-                        }
-                        if (s.state == AgentState.AVAILABLE && s.liveContacts(now).isEmpty()) { // expired, or unregistered during a call
-                            s.contacts.values().removeIf(exp -> !exp.isAfter(now));
-                            move(s, AgentState.LOGGED_OUT, "no_registration");
-                        }
-                    }
-                    while (!done.isEmpty() && done.peekFirst().at().isBefore(now.minus(Duration.ofHours(1)))) done.removeFirst();
-                    dispatch();
-                });
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.error("event=acd_tick_failed", e);
+    /** Ends wrap-ups and automatic not-readies that are over, logs out agents whose phones expired, prunes statistics. */
+    private void expire() {
+        locked(() -> {
+            Instant now = clock.instant();
+            for (Slot s : roster.all()) {
+                if (s.until != null && !now.isBefore(s.until) && (s.state == AgentState.WRAP_UP || s.state == AgentState.NOT_READY)) {
+                    roster.move(s, AgentState.AVAILABLE, s.state == AgentState.WRAP_UP ? "wrap_up_over" : "timeout");
+                }
+                if (s.state == AgentState.AVAILABLE && !s.reachable(now)) { // expired, or unregistered during a call
+                    s.contacts.values().removeIf(exp -> !exp.isAfter(now));
+                    roster.move(s, AgentState.LOGGED_OUT, "no_registration");
+                }
             }
+            stats.prune(now);
+            dispatch();
+        });
+    }
+
+    /** Runs a timer's job; a failure is logged and the timer keeps running. */
+    private void guarded(String what, Runnable job) {
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            log.error("event={}_failed", what, e);
         }
     }
 
@@ -810,10 +677,10 @@ public final class Acd implements AutoCloseable {
             log.warn("event=registration_sync_failed error={}", e.toString());
             return;
         }
-        if (regs.keySet().stream().anyMatch(id -> !lockedGet(() -> agents.containsKey(id)))) reloadAgents();
+        if (regs.keySet().stream().anyMatch(id -> !lockedGet(() -> roster.contains(id)))) reloadAgents();
         locked(() -> {
             Instant now = clock.instant();
-            for (Slot s : agents.values()) {
+            for (Slot s : roster.all()) {
                 Map<String, Instant> stored = regs.getOrDefault(s.id, Map.of());
                 if (stored.equals(s.contacts)) continue;
                 s.contacts.clear();
@@ -826,8 +693,8 @@ public final class Acd implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        ticker.interrupt();
+        repeating.forEach(f -> f.cancel(false));
+        if (ownTimers) timers.shutdownNow();
     }
 
     // --- views ---
@@ -839,13 +706,17 @@ public final class Acd implements AutoCloseable {
         return lockedGet(() -> {
             Instant now = clock.instant();
             Staffing staffing = staffing();
-            for (Entry e : entries.values()) defs.putIfAbsent(e.queue.name(), e.queue);
-            List<Entry> inLine = entries.values().stream().filter(e -> !e.talking).toList();
+            LocalDate today = roster.today();
+            for (Entry e : book.all()) defs.putIfAbsent(e.queue.name(), e.queue);
+            List<Entry> inLine = book.all().stream().filter(e -> !e.talking).toList();
             List<QueueView> queues = new ArrayList<>();
             for (QueueDefinition q : defs.values()) {
                 List<Entry> mine = new ArrayList<>();
                 for (Entry e : inLine) if (e.queue.name().equals(q.name())) mine.add(e);
-                mine.sort(Comparator.<Entry, Boolean>comparing(e -> e.offer == null).thenComparing(order(now, staffing)));
+                Comparator<Dispatcher.WaitingCaller> order = Dispatcher.order(now, staffing);
+                Map<Entry, Dispatcher.WaitingCaller> asWaiting = new IdentityHashMap<>();
+                for (Entry e : mine) asWaiting.put(e, e.asWaiting());
+                mine.sort(Comparator.<Entry, Boolean>comparing(e -> e.offer == null).thenComparing(asWaiting::get, order));
                 List<WaitingView> waiting = new ArrayList<>();
                 int pos = 0;
                 long longest = 0;
@@ -855,47 +726,23 @@ public final class Acd implements AutoCloseable {
                     waiting.add(new WaitingView(e.callId, q.name(), e.offer == null ? ++pos : 0, waited, e.caller.tier(), e.caller.name(), e.callback, e.attempts,
                             e.offer == null ? List.of() : e.offer.agents().stream().map(s -> s.username).toList()));
                 }
-                Map<AgentState, Integer> byState = new java.util.EnumMap<>(AgentState.class);
+                Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
                 for (AgentState st : AgentState.values()) byState.put(st, 0);
-                for (Slot s : agents.values()) if (qualifies(s, q, staffing)) byState.merge(s.state, 1, Integer::sum);
-                int answered = 0, abandoned = 0, inTime = 0;
-                for (Done d : done) {
-                    if (!d.queue.equals(q.name()) || d.at.isBefore(now.minus(Duration.ofHours(1)))) continue;
-                    if (d.answered) {
-                        answered++;
-                        if (d.waitMs <= q.serviceLevel().toMillis()) inTime++;
-                    } else {
-                        abandoned++;
-                    }
-                }
-                int offered = answered + abandoned;
-                var stats = new QueueStats(answered, abandoned, inTime, offered == 0 ? 1.0 : (double) inTime / offered,
-                        offered == 0 ? 0.0 : (double) abandoned / offered, handleMs(q) / 1000, longest);
+                for (Slot s : roster.all()) if (staffing.qualifies(s.username, s.memberOf, q)) byState.merge(s.state, 1, Integer::sum);
                 int staffed = staffed(q);
-                Long est = staffed == 0 ? null : (pos + 1) * handleMs(q) / staffed / 1000;
-                queues.add(new QueueView(q.name(), waiting, byState, stats, est, q));
+                Long est = staffed == 0 ? null : (pos + 1) * stats.handleMs(q) / staffed / 1000;
+                queues.add(new QueueView(q.name(), waiting, byState, stats.lastHour(q, now, longest), est, q));
             }
             List<AgentView> views = new ArrayList<>();
-            for (Slot s : agents.values()) {
+            for (Slot s : roster.all()) {
                 views.add(new AgentView(s.id, s.username, s.name, s.state, s.reason, Duration.between(s.since, now).toSeconds(),
-                        s.callId, s.queue, callsToday(s),
-                        skills(s, staffing), s.liveContacts(now).size()));
+                        s.callId, s.queue, s.callsOn(today), staffing.skills(s.username, s.memberOf), s.liveContacts(now).size()));
             }
             return new Snapshot(now, queues, views);
         });
     }
 
     // --- plumbing ---
-
-    private void emit(String type, String queue, String callId, String agent, Map<String, Object> detail) {
-        pending.add(new AcdEvent(type, clock.instant(), queue, callId, agent, detail));
-    }
-
-    private static Map<String, Object> detail(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], kv[i + 1]);
-        return m;
-    }
 
     private void locked(Runnable r) {
         lockedGet(() -> {
