@@ -18,9 +18,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,22 +222,9 @@ public final class Acd implements AutoCloseable {
             Instant now = clock.instant();
             if (expiresAt.isAfter(now)) s.contacts.put(contact, expiresAt);
             else s.contacts.remove(contact);
-            phonesChanged(s, now);
+            roster.phonesChanged(s, now, settings.loginOnRegister());
             dispatch();
         });
-    }
-
-    /**
-     * After the agent's phones changed: the first phone logs them in (unless they logged out themselves), the last
-     * one gone logs them out. Under the lock.
-     */
-    private void phonesChanged(Slot s, Instant now) {
-        boolean reachable = s.reachable(now);
-        if (settings.loginOnRegister() && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
-            roster.move(s, AgentState.AVAILABLE, "registered");
-        } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
-            roster.move(s, AgentState.LOGGED_OUT, "unregistered");
-        }
     }
 
     /** The agent logs in (page or feature code): available if a phone is registered, else not ready ("no_phone"). */
@@ -538,7 +522,7 @@ public final class Acd implements AutoCloseable {
         return lockedGet(() -> {
             Instant now = clock.instant();
             int pos = book.position(e, now, staffing());
-            int staffed = staffed(e.queue);
+            int staffed = roster.staffed(e.queue, staffing());
             Duration est = staffed == 0 ? null : Duration.ofMillis(pos * stats.handleMs(e.queue) / staffed);
             return new WaitStatus(pos, Duration.between(e.enqueued, now), est, staffed);
         });
@@ -622,15 +606,6 @@ public final class Acd implements AutoCloseable {
         }
     }
 
-    private int staffed(QueueDefinition q) {
-        Staffing staffing = staffing();
-        int n = 0;
-        for (Slot s : roster.all()) {
-            if (s.state != AgentState.LOGGED_OUT && s.state != AgentState.NOT_READY && staffing.qualifies(s.username, s.memberOf, q)) n++;
-        }
-        return n;
-    }
-
     private Staffing staffing() {
         QueueSetup set = flows.get();
         return set == null ? Staffing.DEFAULT : set.staffing();
@@ -642,15 +617,7 @@ public final class Acd implements AutoCloseable {
     private void expire() {
         locked(() -> {
             Instant now = clock.instant();
-            for (Slot s : roster.all()) {
-                if (s.until != null && !now.isBefore(s.until) && (s.state == AgentState.WRAP_UP || s.state == AgentState.NOT_READY)) {
-                    roster.move(s, AgentState.AVAILABLE, s.state == AgentState.WRAP_UP ? "wrap_up_over" : "timeout");
-                }
-                if (s.state == AgentState.AVAILABLE && !s.reachable(now)) { // expired, or unregistered during a call
-                    s.contacts.values().removeIf(exp -> !exp.isAfter(now));
-                    roster.move(s, AgentState.LOGGED_OUT, "no_registration");
-                }
-            }
+            roster.expire(now);
             stats.prune(now);
             dispatch();
         });
@@ -685,7 +652,7 @@ public final class Acd implements AutoCloseable {
                 if (stored.equals(s.contacts)) continue;
                 s.contacts.clear();
                 s.contacts.putAll(stored);
-                phonesChanged(s, now);
+                roster.phonesChanged(s, now, settings.loginOnRegister());
             }
             dispatch();
         });
@@ -699,47 +666,12 @@ public final class Acd implements AutoCloseable {
 
     // --- views ---
 
+    /** The queues and agents now, for pages, the API and alerts. */
     public Snapshot snapshot() {
         Map<String, QueueDefinition> defs = new LinkedHashMap<>();
         QueueSetup set = flows.get();
         if (set != null) defs.putAll(set.queues());
-        return lockedGet(() -> {
-            Instant now = clock.instant();
-            Staffing staffing = staffing();
-            LocalDate today = roster.today();
-            for (Entry e : book.all()) defs.putIfAbsent(e.queue.name(), e.queue);
-            List<Entry> inLine = book.all().stream().filter(e -> !e.talking).toList();
-            List<QueueView> queues = new ArrayList<>();
-            for (QueueDefinition q : defs.values()) {
-                List<Entry> mine = new ArrayList<>();
-                for (Entry e : inLine) if (e.queue.name().equals(q.name())) mine.add(e);
-                Comparator<Dispatcher.WaitingCaller> order = Dispatcher.order(now, staffing);
-                Map<Entry, Dispatcher.WaitingCaller> asWaiting = new IdentityHashMap<>();
-                for (Entry e : mine) asWaiting.put(e, e.asWaiting());
-                mine.sort(Comparator.<Entry, Boolean>comparing(e -> e.offer == null).thenComparing(asWaiting::get, order));
-                List<WaitingView> waiting = new ArrayList<>();
-                int pos = 0;
-                long longest = 0;
-                for (Entry e : mine) {
-                    long waited = Duration.between(e.enqueued, now).toSeconds();
-                    longest = Math.max(longest, waited);
-                    waiting.add(new WaitingView(e.callId, q.name(), e.offer == null ? ++pos : 0, waited, e.caller.tier(), e.caller.name(), e.callback, e.attempts,
-                            e.offer == null ? List.of() : e.offer.agents().stream().map(s -> s.username).toList()));
-                }
-                Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
-                for (AgentState st : AgentState.values()) byState.put(st, 0);
-                for (Slot s : roster.all()) if (staffing.qualifies(s.username, s.memberOf, q)) byState.merge(s.state, 1, Integer::sum);
-                int staffed = staffed(q);
-                Long est = staffed == 0 ? null : (pos + 1) * stats.handleMs(q) / staffed / 1000;
-                queues.add(new QueueView(q.name(), waiting, byState, stats.lastHour(q, now, longest), est, q));
-            }
-            List<AgentView> views = new ArrayList<>();
-            for (Slot s : roster.all()) {
-                views.add(new AgentView(s.id, s.username, s.name, s.state, s.reason, Duration.between(s.since, now).toSeconds(),
-                        s.callId, s.queue, s.callsOn(today), staffing.skills(s.username, s.memberOf), s.liveContacts(now).size()));
-            }
-            return new Snapshot(now, queues, views);
-        });
+        return lockedGet(() -> AcdViews.snapshot(clock.instant(), defs, roster, book, stats, staffing()));
     }
 
     // --- plumbing ---

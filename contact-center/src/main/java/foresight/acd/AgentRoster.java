@@ -145,4 +145,39 @@ final class AgentRoster {
         events.accept(new AcdEvent.AgentStateChanged(now, s.queue, s.callId, s.username, from, to, reason, s.id));
         return true;
     }
+
+    /**
+     * After the agent's phones changed: the first phone logs them in (if {@code loginOnRegister}, unless they logged
+     * out themselves), the last one gone logs them out.
+     */
+    void phonesChanged(Slot s, Instant now, boolean loginOnRegister) {
+        boolean reachable = s.reachable(now);
+        if (loginOnRegister && reachable && s.state == AgentState.LOGGED_OUT && !s.loggedOutByAgent) {
+            move(s, AgentState.AVAILABLE, "registered");
+        } else if (!reachable && (s.state == AgentState.AVAILABLE || s.state == AgentState.NOT_READY)) {
+            move(s, AgentState.LOGGED_OUT, "unregistered");
+        }
+    }
+
+    /** Ends wrap-ups and automatic not-readies that are over; logs out available agents whose phones all expired. */
+    void expire(Instant now) {
+        for (Slot s : agents.values()) {
+            if (s.until != null && !now.isBefore(s.until) && (s.state == AgentState.WRAP_UP || s.state == AgentState.NOT_READY)) {
+                move(s, AgentState.AVAILABLE, s.state == AgentState.WRAP_UP ? "wrap_up_over" : "timeout");
+            }
+            if (s.state == AgentState.AVAILABLE && !s.reachable(now)) { // expired, or unregistered during a call
+                s.contacts.values().removeIf(exp -> !exp.isAfter(now));
+                move(s, AgentState.LOGGED_OUT, "no_registration");
+            }
+        }
+    }
+
+    /** Agents logged in and ready or busy (not logged out, not not-ready) who have every skill the queue needs. */
+    int staffed(QueueDefinition q, Staffing staffing) {
+        int n = 0;
+        for (Slot s : agents.values()) {
+            if (s.state != AgentState.LOGGED_OUT && s.state != AgentState.NOT_READY && staffing.qualifies(s.username, s.memberOf, q)) n++;
+        }
+        return n;
+    }
 }
