@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,7 @@ public final class Acd implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final boolean ownTimers;
     private final List<ScheduledFuture<?>> repeating = new ArrayList<>();
+    private volatile boolean closed;
 
     /** An ACD on the system's timers: one daemon thread of its own, stopped by {@link #close}. */
     public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows) {
@@ -322,12 +324,12 @@ public final class Acd implements AutoCloseable {
     private AcdOutcome serve(CallControl call, Entry e, Hooks hooks, Duration maxWait) {
         Instant deadline = clock.instant().plus(maxWait);
         e.forgetTicks();
-        ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(e::tick, CALLER_TICK.toMillis(), CALLER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> ticks = tickEvery(e);
         try {
             while (true) {
                 if (call.isEnded()) return finish(e, "abandoned", new AcdOutcome.Abandoned());
                 if (!clock.instant().isBefore(deadline) && leaveIfIdle(e, "timeout")) return new AcdOutcome.TimedOut();
-                switch (e.take()) {
+                switch (closed ? e.take(CALLER_TICK) : e.take()) { // closed: no timers tick any more
                     case QueueBook.Tick t -> {
                         if (call.isEnded()) return finish(e, "abandoned", new AcdOutcome.Abandoned());
                         WaitAction action = hooks.onWait().apply(() -> status(e));
@@ -343,7 +345,17 @@ public final class Acd implements AutoCloseable {
             Thread.currentThread().interrupt();
             return finish(e, "abandoned", new AcdOutcome.Abandoned());
         } finally {
-            ticks.cancel(false);
+            if (ticks != null) ticks.cancel(false);
+        }
+    }
+
+    /** Ticks the waiting caller every {@link #CALLER_TICK}; null once the ACD is closed (the wait loop then polls). */
+    private ScheduledFuture<?> tickEvery(Entry e) {
+        if (closed) return null;
+        try {
+            return timers.scheduleAtFixedRate(e::tick, CALLER_TICK.toMillis(), CALLER_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException ex) { // closed meanwhile
+            return null;
         }
     }
 
@@ -660,8 +672,10 @@ public final class Acd implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         repeating.forEach(f -> f.cancel(false));
         if (ownTimers) timers.shutdownNow();
+        locked(() -> book.all().forEach(Entry::tick)); // callers still waiting go on without timers (see serve)
     }
 
     // --- views ---

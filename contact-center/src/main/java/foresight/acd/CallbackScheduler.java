@@ -2,6 +2,7 @@ package foresight.acd;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -45,7 +46,10 @@ final class CallbackScheduler {
      * {@code wake} runs (on the timer thread).
      */
     Instant retryAfter(Instant now, Runnable wake) {
-        timers.schedule(wake, retry.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(wake, retry.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) { // the ACD is closing: nobody is left to offer it
+        }
         return now.plus(retry);
     }
 }

@@ -86,6 +86,13 @@ final class QueueBook {
             return w;
         }
 
+        /** Like {@link #take()}, but a tick if nothing came within {@code wait} (for when no timer ticks). */
+        Wake take(java.time.Duration wait) throws InterruptedException {
+            Wake w = inbox.poll(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (w == null || w instanceof Tick) tickPending.set(false);
+            return w == null ? TICK : w;
+        }
+
         /** An offer posted but not yet taken, removed from the inbox; null if none. */
         Offer withdrawOffer() {
             for (Wake w : inbox) {

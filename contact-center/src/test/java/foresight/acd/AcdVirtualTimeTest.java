@@ -118,4 +118,16 @@ class AcdVirtualTimeTest {
         time.advance(Acd.CALLER_TICK);
         assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo(new AcdOutcome.Abandoned());
     }
+
+    @Test
+    void callerStillWaitingWhenTheAcdClosesIsNotLeftAsleepWithoutTimers() throws Exception {
+        var q = new QueueDefinition("cards", Duration.ofMinutes(10), Duration.ofSeconds(20), null);
+        var acd = acd(new Directory(AcdTest.DANA).unregistered(), Acd.Settings.DEFAULT, q);
+        var call = new ScriptedCall("c1", new ArrayList<>());
+        var outcome = CompletableFuture.supplyAsync(() -> acd.serve(call, q, a -> { }), r -> Thread.ofVirtual().start(r));
+        await(() -> acd.waiting("cards") == 1);
+        acd.close();
+        call.ended = true; // no virtual time passes: only the wait loop's own poll can notice
+        assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo(new AcdOutcome.Abandoned());
+    }
 }
