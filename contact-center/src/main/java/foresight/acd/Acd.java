@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Automatic call distribution for all queues of this node, decided in one place.
+ * Acd: automatic call distribution for all queues of this node — the front door that wires the parts below under
+ * one lock and runs each waiting caller's wait.
  *
  * <p>Callers wait in queues; agents have skills with levels. Whenever something changes (a caller arrives, an agent
  * becomes free, a ring fails, a timer passes) {@link #dispatch} pairs waiting callers with free agents: callers in
@@ -53,8 +54,8 @@ import java.util.function.Supplier;
  * where), {@link Dispatcher} (the pure pairing decision), {@link CallbackScheduler}, {@link QueueStats}. This class
  * wires them: one lock guards all their state; no I/O happens under it: listeners get events after it is released.
  * Time comes from the injected {@link Clock}; timers (expiries, registration sync, waiting callers' wake-ups) run on
- * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or a
- * tick, never polling.
+ * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
+ * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
