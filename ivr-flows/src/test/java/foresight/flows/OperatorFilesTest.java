@@ -164,8 +164,8 @@ class OperatorFilesTest {
     void exampleQueuesCarryRoutingTiersSkillsAndTheKnowledgeFile() throws Exception {
         var set = OperatorFiles.load(EXAMPLE);
         var cards = set.queues().get("cards");
-        assertThat(cards.strategy()).isEqualTo(foresight.flows.model.QueueDefinition.Strategy.LONGEST_IDLE);
-        assertThat(set.queues().get("general").strategy()).isEqualTo(foresight.flows.model.QueueDefinition.Strategy.SKILL_LEVEL);
+        assertThat(cards.strategy()).isEqualTo(foresight.acd.QueueDefinition.Strategy.LONGEST_IDLE);
+        assertThat(set.queues().get("general").strategy()).isEqualTo(foresight.acd.QueueDefinition.Strategy.SKILL_LEVEL);
         assertThat(cards.skills()).containsExactly("cards");
         assertThat(cards.wrapUp()).hasSeconds(5);
         assertThat(cards.callbackKey()).isEqualTo("1");

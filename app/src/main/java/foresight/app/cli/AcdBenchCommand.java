@@ -8,7 +8,7 @@ import foresight.call.BridgeRequest;
 import foresight.call.SilentCall;
 import foresight.db.agent.AgentRepository;
 import foresight.db.audit.UserRepository;
-import foresight.flows.model.QueueDefinition;
+import foresight.acd.QueueDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

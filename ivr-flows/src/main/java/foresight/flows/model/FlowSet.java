@@ -1,5 +1,8 @@
 package foresight.flows.model;
 
+import foresight.acd.QueueDefinition;
+import foresight.acd.QueueSetup;
+import foresight.acd.Staffing;
 import foresight.speech.reason.Reason;
 
 import java.time.Instant;
@@ -11,7 +14,7 @@ import java.util.Map;
  * builds a new one. {@code version} is a content hash, stored on every call that runs it.
  */
 public record FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt,
-                      IntentModel intents, foresight.recording.qa.QaRules qa, Staffing staffing, List<Answer> answers) {
+                      IntentModel intents, foresight.recording.qa.QaRules qa, Staffing staffing, List<Answer> answers) implements QueueSetup {
     public FlowSet(Map<String, Flow> flows, Map<String, QueueDefinition> queues, List<Reason> reasons, String version, Instant loadedAt) {
         this(flows, queues, reasons, version, loadedAt, new IntentModel(reasons, List.of()), foresight.recording.qa.QaRules.DEFAULT, Staffing.DEFAULT, List.of());
     }

@@ -2,6 +2,7 @@ package foresight.flows.run;
 
 import foresight.acd.Acd;
 import foresight.acd.AcdOutcome;
+import foresight.acd.Overflow;
 import foresight.call.AudioClip;
 import foresight.call.Call;
 import foresight.call.CallControl;
@@ -15,7 +16,7 @@ import foresight.db.transcript.TranscriptRepository;
 import foresight.flows.load.FlowRegistry;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
-import foresight.flows.model.QueueDefinition;
+import foresight.acd.QueueDefinition;
 import foresight.flows.model.Step;
 import foresight.recording.CallRecorder;
 import foresight.recording.RecordingStore;
@@ -429,13 +430,13 @@ public final class FlowRunner implements IncomingCallListener {
                     return "callback_requested";
                 }
                 case AcdOutcome.TimedOut t -> {
-                    String overflow = def.overflow();
-                    if (overflow == null || moves >= MAX_TRANSFERS) return null;
-                    if (overflow.equals(QueueDefinition.CALLBACK)) {
-                        if (s.acd().callbacksEnabled() && offerCallback(call, ctx, def, caller, firstQueued)) return "callback_requested";
-                        return null;
+                    if (moves >= MAX_TRANSFERS) return null;
+                    QueueDefinition to;
+                    switch (def.overflowTarget()) {
+                        case Overflow.NextStep n -> { return null; }
+                        case Overflow.Callback c -> { return s.acd().callbacksEnabled() && offerCallback(call, ctx, def, caller, firstQueued) ? "callback_requested" : null; }
+                        case Overflow.ToQueue q2 -> to = set.queues().get(q2.queue());
                     }
-                    QueueDefinition to = set.queues().get(overflow);
                     log.info("call={} event=overflow from_queue={} to_queue={}", call.id(), def.name(), to.name());
                     event(call, "overflow", Map.of("from_queue", def.name(), "to_queue", to.name()));
                     def = to;

@@ -5,9 +5,6 @@ import foresight.call.BridgeRequest;
 import foresight.call.CallControl;
 import foresight.call.SilentCall;
 import foresight.db.agent.Agent;
-import foresight.flows.model.FlowSet;
-import foresight.flows.model.QueueDefinition;
-import foresight.flows.model.Staffing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,7 +132,7 @@ class AcdTest {
     private Acd acd(Directory dir, Clock clock, Acd.Settings settings, Staffing staffing, QueueDefinition... queues) {
         Map<String, QueueDefinition> qs = new HashMap<>();
         for (QueueDefinition q : queues) qs.put(q.name(), q);
-        FlowSet set = new FlowSet(Map.of(), qs, List.of(), "v", Instant.now(), null, null, staffing, List.of());
+        QueueSetup set = QueueSetup.of(qs, staffing);
         Acd a = new Acd(dir, clock, settings, () -> set);
         started.add(a);
         return a;

@@ -1,4 +1,4 @@
-package foresight.flows.model;
+package foresight.acd;
 
 import foresight.call.AudioClip;
 
@@ -16,7 +16,8 @@ import java.util.List;
  * @param wrapUp         after a call the agent stays in wrap-up this long before the next offer
  * @param agingStep      every this long a waiting caller's priority rises by one tier step; zero: no aging
  * @param announceEvery  position and estimated wait are announced this often; zero: never
- * @param overflow       where callers go after {@code maxWait}: another queue's name, {@code callback}, or null (the flow's next step)
+ * @param overflow       where callers go after {@code maxWait}: another queue's name, {@code callback}, or null (the flow's next step);
+ *                       read it typed with {@link #overflowTarget()}
  * @param callbackKey    the key a waiting caller presses to be called back instead of waiting; null: no callbacks
  * @param serviceLevel   calls answered within this count toward the service level
  * @param serviceGoal    the share of calls the queue should answer within {@code serviceLevel} (alert below it)
@@ -67,6 +68,9 @@ public record QueueDefinition(String name, Duration maxWait, Duration ringTimeou
         return new QueueDefinition(name, maxWait, ringTimeout, announcement, music, extension, skills, strategy, wrapUp, agingStep,
                 announceEvery, overflow, callbackKey, serviceLevel, serviceGoal, alertWait, handleTime);
     }
+
+    /** Where callers go after the max wait, typed ({@link #overflow()} is the operator's word as written). */
+    public Overflow overflowTarget() { return Overflow.of(overflow); }
 
     /** True if a REFER to {@code target} (user part of Refer-To) means this queue. */
     public boolean answersTo(String target) {
