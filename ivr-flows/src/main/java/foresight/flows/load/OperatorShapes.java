@@ -1,7 +1,7 @@
 package foresight.flows.load;
 
 import foresight.flows.load.Shape.Field;
-import foresight.flows.model.QueueDefinition;
+import foresight.acd.QueueDefinition;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import foresight.db.customer.Customer;
 import foresight.flows.model.Flow;
 import foresight.flows.model.FlowSet;
 import foresight.flows.model.FlowTest.Turn;
-import foresight.flows.model.QueueDefinition;
+import foresight.acd.QueueDefinition;
 import foresight.flows.model.Step;
 import foresight.speech.intent.IntentMatcher;
 import foresight.speech.intent.YesNo;
