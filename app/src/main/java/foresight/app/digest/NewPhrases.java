@@ -61,8 +61,8 @@ public final class NewPhrases {
     }
 
     /**
-     * Joins trigrams said in exactly the same calls that overlap by two words ("app shows error" + "shows error code"
-     * → "app shows error code"), so a longer new sentence comes out as one phrase, not a chain of trigrams.
+     * Joins phrases of 3+ words said in exactly the same calls that overlap by two words ("app shows error" +
+     * "shows error code" → "app shows error code"), so a longer new sentence comes out as one phrase, not a chain of trigrams.
      */
     private static List<Phrase> chained(List<Phrase> phrases) {
         List<Phrase> out = new ArrayList<>(phrases);
@@ -76,10 +76,10 @@ public final class NewPhrases {
                 String tail = wa[wa.length - 2] + " " + wa[wa.length - 1];
                 for (Phrase b : out) {
                     String[] wb = b.text().split(" ");
-                    if (a == b || wb.length != 3 || !b.text().startsWith(tail + " ") || !Set.copyOf(a.callIds()).equals(Set.copyOf(b.callIds()))) continue;
+                    if (a == b || wb.length < 3 || !b.text().startsWith(tail + " ") || !Set.copyOf(a.callIds()).equals(Set.copyOf(b.callIds()))) continue;
                     out.remove(a);
                     out.remove(b);
-                    out.add(new Phrase(a.text() + " " + wb[2], a.calls(), a.callIds()));
+                    out.add(new Phrase(a.text() + b.text().substring(tail.length()), a.calls(), a.callIds()));
                     joined = true;
                     break search;
                 }
