@@ -208,6 +208,15 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
                 "http://localhost:8080");
 
         public Digest {
+            // a section read on its own (ConfigLoader checks the file before merging it over the defaults) leaves gaps
+            if (time == null) time = "09:00";
+            if (webhook == null) webhook = "";
+            if (smtpHost == null) smtpHost = "";
+            if (smtpPort == 0) smtpPort = 25;
+            if (smtpFrom == null || smtpFrom.isBlank()) smtpFrom = "foresight@localhost";
+            if (smtpUser == null) smtpUser = "";
+            if (smtpPassword == null) smtpPassword = "";
+            if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
             smtpTo = smtpTo == null ? java.util.List.of() : java.util.List.copyOf(smtpTo);
             try {
                 java.time.LocalTime.parse(time);
