@@ -31,6 +31,7 @@ public final class DigestScheduler implements AutoCloseable {
     private final Clock clock;
     private final Function<LocalDate, DailyDigest> build;
     private final DigestDelivery delivery;
+    private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger(); // written by the digest thread
 
     public DigestScheduler(LocalTime at, Clock clock, Function<LocalDate, DailyDigest> build, DigestDelivery delivery) {
         this.at = at;
@@ -63,6 +64,7 @@ public final class DigestScheduler implements AutoCloseable {
         try {
             DailyDigest d = build.apply(day);
             delivery.deliver(d);
+            sent.incrementAndGet();
             log.info("event=digest_sent date={} reasons={} categories={} phrases={} precisionDropped={}", day, d.reasons().size(),
                     d.categories().size(), d.newPhrases().size(), d.precision().dropped());
         } catch (Exception e) {
@@ -71,6 +73,9 @@ public final class DigestScheduler implements AutoCloseable {
             if (!executor.isShutdown()) scheduleNext();
         }
     }
+
+    /** Digests delivered since start (any thread may read). */
+    public int sent() { return sent.get(); }
 
     @Override
     public void close() {

@@ -19,8 +19,9 @@ public final class RateTest {
     public static double upperTail(int k, int n, double p) {
         check(k, n, p);
         if (k <= 0) return 1.0;
+        double[] logFact = logFactorials(n);
         double sum = 0;
-        for (int i = k; i <= n; i++) sum += Math.exp(logPmf(i, n, p));
+        for (int i = k; i <= n; i++) sum += Math.exp(logPmf(i, n, p, logFact));
         return Math.min(1.0, sum);
     }
 
@@ -28,8 +29,9 @@ public final class RateTest {
     public static double lowerTail(int k, int n, double p) {
         check(k, n, p);
         if (k >= n) return 1.0;
+        double[] logFact = logFactorials(n);
         double sum = 0;
-        for (int i = 0; i <= k; i++) sum += Math.exp(logPmf(i, n, p));
+        for (int i = 0; i <= k; i++) sum += Math.exp(logPmf(i, n, p, logFact));
         return Math.min(1.0, sum);
     }
 
@@ -38,15 +40,16 @@ public final class RateTest {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("p must be in [0, 1], was " + p);
     }
 
-    private static double logPmf(int i, int n, double p) {
+    private static double logPmf(int i, int n, double p, double[] logFact) {
         if (p == 0) return i == 0 ? 0 : Double.NEGATIVE_INFINITY;
         if (p == 1) return i == n ? 0 : Double.NEGATIVE_INFINITY;
-        return logFactorial(n) - logFactorial(i) - logFactorial(n - i) + i * Math.log(p) + (n - i) * Math.log1p(-p);
+        return logFact[n] - logFact[i] - logFact[n - i] + i * Math.log(p) + (n - i) * Math.log1p(-p);
     }
 
-    private static double logFactorial(int n) {
-        double s = 0;
-        for (int i = 2; i <= n; i++) s += Math.log(i);
-        return s;
+    /** {@code ln(i!)} for i = 0..n. */
+    private static double[] logFactorials(int n) {
+        double[] f = new double[n + 1];
+        for (int i = 2; i <= n; i++) f[i] = f[i - 1] + Math.log(i);
+        return f;
     }
 }

@@ -56,6 +56,7 @@ class DailyDigestTest {
     static DigestBuilder builder;
     static final List<String> cardLostToday = new ArrayList<>();
     static int asked;
+    static final List<String> wrongPredictions = new ArrayList<>();
 
     @BeforeAll
     static void fiveWeeksOfCalls() {
@@ -76,6 +77,15 @@ class DailyDigestTest {
             // the new phrase: said in 5 calls this week (3 of them on the day), never before
             if (thisWeek && (today || dayIndex % 3 == 0)) addCalls(calls, d, "app_problem", today ? 3 : 1, NEW_PHRASE, i -> null);
             else if (!thisWeek && dayIndex % 3 == 0) addCalls(calls, d, "app_problem", 1, "the app will not open", i -> null);
+        }
+        // the day after: the predictor goes wrong, only 5 of 20 asked callers confirm (80 % before)
+        LocalDate next = DAY.plusDays(1);
+        for (int i = 0; i < 20; i++) {
+            String id = "p-" + next + "-" + i;
+            calls.create(id, "sip-" + id, "+15550100", null, next.atTime(11, i).toInstant(ZoneOffset.UTC));
+            calls.prediction(id, "billing", 0.7, "Is it about your bill?");
+            calls.confirmation(id, i < 5, i < 5 ? "billing" : null);
+            if (i >= 5) wrongPredictions.add(id);
         }
         builder = new DigestBuilder(new DigestRepository(db.dsl()), BASE);
     }
@@ -157,6 +167,21 @@ class DailyDigestTest {
     }
 
     @Test
+    void aFallInPredictorPrecisionIsFlaggedWithCallsThatSaidNo() {
+        var p = builder.build(DAY.plusDays(1)).precision();
+        assertThat(p.asked()).isEqualTo(20);
+        assertThat(p.confirmed()).isEqualTo(5);
+        assertThat(p.baselineShare()).isBetween(0.75, 0.85);
+        assertThat(p.drift()).isLessThan(-0.5);
+        assertThat(p.pValue()).isLessThan(0.01);
+        assertThat(p.dropped()).isTrue();
+        assertThat(p.examples()).hasSize(3).allSatisfy(e -> {
+            assertThat(wrongPredictions).contains(e.callId());
+            assertThat(e.url()).isEqualTo(BASE + "/qa/calls/" + e.callId());
+        });
+    }
+
+    @Test
     void theSchedulerPostsYesterdaysDigestAsJsonToTheWebhook() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", WEBHOOK_PORT), 0);
@@ -172,7 +197,7 @@ class DailyDigestTest {
         Instant start = DAY.plusDays(1).atTime(LocalTime.of(8, 59, 59, 500_000_000)).toInstant(ZoneOffset.UTC);
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), start));
         try (var scheduler = new DigestScheduler(LocalTime.parse(config.time()), clock, builder::build, new DigestDelivery(config)).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !bodies.isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.sent() == 1);
         } finally {
             hook.stop(0);
         }
