@@ -239,8 +239,15 @@ public final class Server implements AutoCloseable {
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);
+        var digestConfig = config.digest();
+        var digests = new foresight.app.digest.DigestBuilder(new foresight.db.digest.DigestRepository(db.dsl()), digestConfig.baseUrl());
+        if (digestConfig.enabled()) {
+            toClose.add(new foresight.app.digest.DigestScheduler(java.time.LocalTime.parse(digestConfig.time()), clock, digests::build,
+                    new foresight.app.digest.DigestDelivery(digestConfig)).start());
+        }
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
                 .predictorStatus(training::status).flowVersions(flowVersions).recordingStorage(storage).contactCenter(contact)
+                .digest(new foresight.app.digest.DigestPages(digests, clock))
                 .start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);

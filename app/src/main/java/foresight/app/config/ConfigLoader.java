@@ -110,7 +110,8 @@ public final class ConfigLoader {
     /** Mirrors the record tree, so a file's mistakes are found with their line numbers. */
     record Partial(ForesightConfig.Sip sip, ForesightConfig.Http http, ForesightConfig.Database database, ForesightConfig.Speech speech,
                    ForesightConfig.Operator operator, ForesightConfig.Recording recording, ForesightConfig.Transcription transcription,
-                   ForesightConfig.Demo demo, ForesightConfig.Prediction prediction, ForesightConfig.Acd acd) {}
+                   ForesightConfig.Demo demo, ForesightConfig.Prediction prediction, ForesightConfig.Acd acd,
+                   ForesightConfig.Digest digest) {}
 
     private static void merge(ObjectNode into, ObjectNode from, String file) throws ConfigException {
         Iterator<Map.Entry<String, JsonNode>> it = from.fields();

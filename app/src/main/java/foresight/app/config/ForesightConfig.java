@@ -6,21 +6,31 @@ package foresight.app.config;
  * works on a fresh checkout: embedded PostgreSQL, SIP on 5060, HTTP on 8080, the example hotline.
  */
 public record ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
-                              Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd) {
+                              Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd, Digest digest) {
+
+    public ForesightConfig {
+        if (digest == null) digest = Digest.DEFAULT;
+    }
+
+    /** Without a digest section: the default digest settings (off). */
+    public ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
+                           Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd) {
+        this(sip, http, database, speech, operator, recording, transcription, demo, prediction, acd, Digest.DEFAULT);
+    }
 
     /** The same configuration with other SIP settings. */
     public ForesightConfig withSip(Sip s) {
-        return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd);
+        return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd, digest);
     }
 
     /** The same configuration with other recording settings. */
     public ForesightConfig withRecording(Recording r) {
-        return new ForesightConfig(sip, http, database, speech, operator, r, transcription, demo, prediction, acd);
+        return new ForesightConfig(sip, http, database, speech, operator, r, transcription, demo, prediction, acd, digest);
     }
 
     /** The same configuration with other contact-center settings. */
     public ForesightConfig withAcd(Acd a) {
-        return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a);
+        return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a, digest);
     }
 
     /**
@@ -195,6 +205,40 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         public static final Demo DEFAULT = new Demo(true);
     }
 
+    /**
+     * The daily digest of what callers said: built for the previous UTC day at {@code time} (HH:mm, UTC) and sent
+     * as JSON to {@code webhook} and as an email through {@code smtpHost} (to every address in {@code smtpTo});
+     * off when neither is set. {@code baseUrl} prefixes the links to example calls.
+     */
+    public record Digest(String time, String webhook, String smtpHost, int smtpPort, String smtpFrom, java.util.List<String> smtpTo,
+                         String smtpUser, String smtpPassword, boolean smtpStartTls, String baseUrl) {
+        public static final Digest DEFAULT = new Digest("09:00", "", "", 25, "foresight@localhost", java.util.List.of(), "", "", false,
+                "http://localhost:8080");
+
+        public Digest {
+            // a section read on its own (ConfigLoader checks the file before merging it over the defaults) leaves gaps
+            if (time == null) time = "09:00";
+            if (webhook == null) webhook = "";
+            if (smtpHost == null) smtpHost = "";
+            if (smtpPort == 0) smtpPort = 25;
+            if (smtpFrom == null || smtpFrom.isBlank()) smtpFrom = "foresight@localhost";
+            if (smtpUser == null) smtpUser = "";
+            if (smtpPassword == null) smtpPassword = "";
+            if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
+            smtpTo = smtpTo == null ? java.util.List.of() : java.util.List.copyOf(smtpTo);
+            try {
+                java.time.LocalTime.parse(time);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("digest.time must be HH:mm (UTC), e.g. 09:00, was '" + time + "'");
+            }
+            if (smtpPort < 1 || smtpPort > 65535) throw new IllegalArgumentException("digest.smtpPort must be 1..65535, was " + smtpPort);
+        }
+
+        /** Whether anything is to be delivered. */
+        public boolean enabled() { return !webhook.isBlank() || !smtpHost.isBlank(); }
+    }
+
     public static final ForesightConfig DEFAULT = new ForesightConfig(Sip.DEFAULT, Http.DEFAULT, Database.DEFAULT,
-            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT, Acd.DEFAULT);
+            Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT, Acd.DEFAULT,
+            Digest.DEFAULT);
 }

@@ -114,6 +114,14 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    private foresight.app.digest.DigestPages digest;
+
+    /** Adds the daily digest: {@code /digest} (HTML) and {@code /api/digest} (JSON), for supervisors and admins. */
+    public HttpApi digest(foresight.app.digest.DigestPages pages) {
+        this.digest = pages;
+        return this;
+    }
+
     public HttpApi recordingControl(RecordingControl control) {
         this.recordingControl = control;
         return this;
@@ -147,6 +155,10 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
             qa.register(cfg.routes);
             if (contact != null) contact.register(cfg.routes);
+            if (digest != null) {
+                cfg.routes.get("/digest", ctx -> { if (authorise(ctx, Set.of("admin", "supervisor")).isPresent()) digest.page(ctx); });
+                cfg.routes.get("/api/digest", ctx -> { if (authorise(ctx, Set.of("admin", "supervisor")).isPresent()) digest.json(ctx); });
+            }
             cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
         }).start(host, port);
         return this;

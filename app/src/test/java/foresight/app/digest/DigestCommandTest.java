@@ -1,0 +1,74 @@
+package foresight.app.digest;
+
+import foresight.app.cli.Main;
+import foresight.db.Database;
+import foresight.db.DatabaseConfig;
+import foresight.db.call.CallRepository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code scripts/foresight digest --date D [--json]} reads the database when no server is running. */
+class DigestCommandTest {
+    @TempDir Path tmp;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void printsTheDigestOfTheDayFromTheDatabase() throws Exception {
+        LocalDate day = LocalDate.parse("2026-11-25");
+        try (Database db = Database.open(new DatabaseConfig(null, null, null, tmp.resolve("pg"), 2))) {
+            var calls = new CallRepository(db.dsl());
+            for (int i = 0; i < 6; i++) {
+                String id = "cli-" + i;
+                calls.create(id, "sip-" + id, "+15550100", null, day.atTime(10, i).toInstant(ZoneOffset.UTC));
+                calls.reason(id, "card_lost", "I lost my card");
+            }
+        }
+        Path config = tmp.resolve("foresight.yml");
+        Files.writeString(config, "database:\n  embeddedDataDir: " + tmp.resolve("pg") + "\nhttp:\n  port: 38090\ndigest:\n  baseUrl: https://cc.example.com\n");
+
+        var text = run("digest", "-c", config.toString(), "--date", day.toString());
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Foresight digest for 2026-11-25").contains("card_lost: 6 calls")
+                .contains("https://cc.example.com/qa/calls/cli-5");
+
+        var json = run("digest", "-c", config.toString(), "--date", day.toString(), "--json");
+        assertThat(json.exit()).isZero();
+        String out = json.out();
+        var parsed = DigestText.parse(out.substring(out.indexOf("\n{") + 1)); // the embedded database logs its start on stdout first
+        assertThat(parsed.date()).isEqualTo(day);
+        assertThat(parsed.reasons()).extracting(DailyDigest.Rise::name).containsExactly("card_lost");
+    }
+
+    @Test
+    void aDateThatIsNotADateIsAClearError() {
+        var r = run("digest", "--date", "25/11/2026");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--date must be YYYY-MM-DD").doesNotContain("Exception");
+    }
+}
