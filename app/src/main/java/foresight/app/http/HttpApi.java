@@ -3,7 +3,8 @@ package foresight.app.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import foresight.db.audit.User;
+import foresight.app.http.auth.Access;
+import foresight.app.http.auth.WebAuth;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallFilter;
 import foresight.db.call.CallRepository;
@@ -11,25 +12,29 @@ import foresight.db.transcript.TranscriptRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The HTTP side: {@code /health} and {@code /metrics} open (for load balancers and Prometheus), everything under
- * {@code /api} behind a bearer token whose user has a role allowed for it; each API access is audited.
+ * {@code /api} behind a bearer token whose user has a role allowed for it (the route's roles, checked by the one
+ * {@link WebAuth} filter); each API access is audited. Pages' CSS and scripts are static files ({@code /static},
+ * htmx from {@code /webjars}).
  */
 public final class HttpApi implements AutoCloseable {
-    private static final Set<String> CALL_READERS = Set.of("admin", "supervisor", "qa");
+    private static final Access[] CALL_READERS = {Access.ADMIN, Access.SUPERVISOR, Access.QA};
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final CallRepository calls;
     private final TranscriptRepository transcripts;
     private final QaPages qa;
+    private final Templates templates = new Templates();
+    private final WebAuth auth;
     private final UserRepository users;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
@@ -53,6 +58,7 @@ public final class HttpApi implements AutoCloseable {
     /** Adds the queue API, event stream, agent page and wallboard. */
     public HttpApi contactCenter(ContactPages pages) {
         this.contact = pages;
+        pages.web(templates, auth);
         return this;
     }
 
@@ -65,7 +71,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(CallRepository calls, TranscriptRepository transcripts, UserRepository users, PrometheusMeterRegistry metrics,
                    Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
         this.transcripts = transcripts;
-        this.qa = new QaPages(calls, transcripts, users);
+        this.auth = WebAuth.standard(users, java.time.Clock.systemUTC(), (ctx, title, message) -> templates.message(ctx, "", title, message));
+        this.qa = new QaPages(calls, transcripts, users, templates, auth);
         this.retrain = retrain;
         this.calls = calls;
         this.users = users;
@@ -76,14 +83,22 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi start(String host, int port) {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/static";
+                sf.location = Location.CLASSPATH;
+            });
+            cfg.routes.beforeMatched(auth::filter);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-            cfg.routes.get("/api/calls", this::searchCalls);
-            cfg.routes.get("/api/calls/{id}", this::getCall);
-            cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
-            cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
-            cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
-            cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
+            cfg.routes.get("/api/calls", this::searchCalls, CALL_READERS);
+            cfg.routes.get("/api/calls/{id}", this::getCall, CALL_READERS);
+            cfg.routes.post("/api/predictor/retrain", this::retrainPredictor, Access.ADMIN, Access.SUPERVISOR);
+            cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, "download"), QaPages.LISTENERS);
+            cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
+            cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
             qa.register(cfg.routes);
             if (contact != null) contact.register(cfg.routes);
             cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
@@ -93,6 +108,9 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() { return app.port(); }
 
+    /** The session store and login guard (tests look at them). */
+    public WebAuth auth() { return auth; }
+
     private void health(Context ctx) throws Exception {
         Map<String, Object> h = health.get();
         boolean up = h.values().stream().noneMatch(v -> Boolean.FALSE.equals(v));
@@ -100,12 +118,11 @@ public final class HttpApi implements AutoCloseable {
         body.put("status", up ? "UP" : "DOWN");
         body.putAll(h);
         ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-        write(ctx, body);
+        ctx.json(body);
     }
 
     private void searchCalls(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, CALL_READERS);
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String q = ctx.queryParam("q");
         int limit;
         CallFilter filter;
@@ -117,11 +134,11 @@ public final class HttpApi implements AutoCloseable {
                     "true".equalsIgnoreCase(ctx.queryParam("sampled")));
         } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            write(ctx, Map.of("error", e.getMessage()));
+            ctx.json(Map.of("error", e.getMessage()));
             return;
         }
-        users.audit(user.get().username(), "search_calls", (q == null ? "" : q) + (filter.equals(CallFilter.NONE) ? "" : " " + filter));
-        write(ctx, Map.of("calls", calls.search(q, filter, limit)));
+        users.audit(user.username(), "search_calls", (q == null ? "" : q) + (filter.equals(CallFilter.NONE) ? "" : " " + filter));
+        ctx.json(Map.of("calls", calls.search(q, filter, limit)));
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s; }
@@ -148,14 +165,13 @@ public final class HttpApi implements AutoCloseable {
 
     /** One call with its timeline, its dialogue (segments by channel, with times) and its QA hits. */
     private void getCall(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, CALL_READERS);
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String id = ctx.pathParam("id");
-        users.audit(user.get().username(), "view_call", id);
+        users.audit(user.username(), "view_call", id);
         var call = calls.find(id);
         if (call.isEmpty()) {
             ctx.status(HttpStatus.NOT_FOUND);
-            write(ctx, Map.of("error", "no call " + id));
+            ctx.json(Map.of("error", "no call " + id));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -163,56 +179,26 @@ public final class HttpApi implements AutoCloseable {
         body.put("events", calls.eventTypes(id));
         body.put("transcript", transcripts.segments(id));
         body.put("qaHits", transcripts.qaHits(id));
-        write(ctx, body);
+        ctx.json(body);
     }
 
     private void retrainPredictor(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor"));
-        if (user.isEmpty()) return;
-        users.audit(user.get().username(), "retrain_predictor", "");
-        write(ctx, retrain.get());
+        WebAuth.Principal user = WebAuth.principal(ctx);
+        users.audit(user.username(), "retrain_predictor", "");
+        ctx.json(retrain.get());
     }
 
-    /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */
     /** Card capture: an agent (or supervisor) pauses the recording while the caller reads out card details. */
     private void pauseRecording(Context ctx, boolean pause) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor", "agent"));
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String id = ctx.pathParam("id");
-        users.audit(user.get().username(), pause ? "recording_pause" : "recording_resume", id);
-        if (!recordingControl.pause(id, pause, user.get().username())) {
+        users.audit(user.username(), pause ? "recording_pause" : "recording_resume", id);
+        if (!recordingControl.pause(id, pause, user.username())) {
             ctx.status(HttpStatus.NOT_FOUND);
-            write(ctx, Map.of("error", "no live call " + id + " on this node"));
+            ctx.json(Map.of("error", "no live call " + id + " on this node"));
             return;
         }
-        write(ctx, Map.of("call", id, "recording", pause ? "paused" : "recording"));
-    }
-
-    private Optional<User> bearerUser(Context ctx) {
-        String h = ctx.header("Authorization");
-        return users.byToken(h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null);
-    }
-
-    private Optional<User> authorise(Context ctx, Set<String> roles) throws Exception {
-        String h = ctx.header("Authorization");
-        String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
-        Optional<User> user = users.byToken(token);
-        if (user.isEmpty()) {
-            ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer");
-            write(ctx, Map.of("error", "a valid token is required (Authorization: Bearer <token>)"));
-            return Optional.empty();
-        }
-        if (!roles.contains(user.get().role())) {
-            users.audit(user.get().username(), "denied", ctx.path());
-            ctx.status(HttpStatus.FORBIDDEN);
-            write(ctx, Map.of("error", "role " + user.get().role() + " may not do this (" + ctx.method() + " " + ctx.path() + ")"));
-            return Optional.empty();
-        }
-        return user;
-    }
-
-    private void write(Context ctx, Object body) throws Exception {
-        ctx.contentType("application/json").result(json.writeValueAsString(body));
+        ctx.json(Map.of("call", id, "recording", pause ? "paused" : "recording"));
     }
 
     @Override
