@@ -9,12 +9,12 @@ import foresight.app.contact.AlertMonitor;
 import foresight.app.contact.EventHub;
 import foresight.app.forecast.ArrivalForecast;
 import foresight.app.forecast.ErlangC;
-import foresight.db.acd.AcdRepository;
-import foresight.db.agent.AgentRepository;
 import foresight.app.http.auth.Access;
 import foresight.app.http.auth.WebAuth;
 import foresight.app.http.view.ForecastRow;
 import foresight.app.http.view.ScreenPop;
+import foresight.db.acd.AcdRepository;
+import foresight.db.agent.AgentRepository;
 import foresight.db.audit.User;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallEvent;
@@ -27,8 +27,6 @@ import foresight.flows.model.Answer;
 import foresight.flows.model.FlowSet;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -78,6 +73,7 @@ public final class ContactPages {
     private final AcdRepository acdStore;
     private final Supplier<FlowSet> flows;
     private final Clock clock;
+    private final EventStreams streams;
     private Templates templates; // set once by HttpApi before the server starts
     private WebAuth auth;
     private volatile Forecast forecast;
@@ -106,7 +102,11 @@ public final class ContactPages {
         this.acdStore = acdStore;
         this.flows = flows;
         this.clock = clock;
+        this.streams = new EventStreams(events, json);
     }
+
+    /** Ends every open event stream (server shutdown). */
+    void closeStreams() { streams.closeAll(); }
 
     /** An ACD decision as a stream event: its type, time and fields flattened. */
     public static EventHub.Event event(AcdEvent e) {
@@ -128,7 +128,7 @@ public final class ContactPages {
 
     void register(io.javalin.config.RoutesConfig routes) {
         routes.get("/api/queues", this::queuesApi, SUPERVISORS);
-        routes.get("/api/events", ctx -> stream(ctx, e -> true), SUPERVISORS);
+        routes.get("/api/events", ctx -> streams.stream(ctx, e -> true), SUPERVISORS);
         routes.post("/api/agents/{username}/state", this::agentStateApi, SUPERVISORS);
         routes.post("/api/calls/{id}/monitor", this::monitorApi, SUPERVISORS);
 
@@ -144,14 +144,14 @@ public final class ContactPages {
         routes.post("/agent/wrapup", this::wrapUp, Access.AGENT);
         routes.get("/agent/events", ctx -> {
             String me = WebAuth.principal(ctx).username();
-            stream(ctx, e -> me.equals(e.data().get("agent")));
+            streams.stream(ctx, e -> me.equals(e.data().get("agent")));
         }, Access.AGENT);
 
         routes.get("/wallboard/login", ctx -> templates.render(ctx, "wallboard/login.jte", "error", null));
         routes.post("/wallboard/login", this::wallboardLogin);
         routes.get("/wallboard", this::wallboard, SUPERVISORS);
         routes.get("/wallboard/panel", ctx -> ctx.html(templates.render("wallboard/panel.jte", wallboardPanel())), SUPERVISORS);
-        routes.get("/wallboard/events", ctx -> stream(ctx, e -> true), SUPERVISORS);
+        routes.get("/wallboard/events", ctx -> streams.stream(ctx, e -> true), SUPERVISORS);
     }
 
     // ---- API --------------------------------------------------------------------------------------------------
@@ -233,63 +233,6 @@ public final class ContactPages {
             case "not_ready" -> acd.ready(who, false, reason == null || reason.isBlank() ? "not_ready" : reason.replaceAll("[^a-z_]", ""));
             default -> false;
         };
-    }
-
-    /**
-     * A server-sent event stream of the hub's events that pass {@code filter}: named events ({@code event: answer})
-     * whose data is JSON; a comment every 15 s keeps proxies from closing it.
-     */
-    private void stream(Context ctx, Predicate<EventHub.Event> filter) throws Exception {
-        String accept = ctx.header("Accept");
-        if (accept == null || !accept.contains("text/event-stream")) {
-            ctx.status(HttpStatus.NOT_ACCEPTABLE).json(Map.of("error", "this is a server-sent event stream: send Accept: text/event-stream (browsers' EventSource does)"));
-            return;
-        }
-        new SseHandler(client -> {
-            client.keepAlive();
-            EventHub.Subscription sub = events.subscribe(filter);
-            client.onClose(sub::close);
-            Thread.ofVirtual().name("sse").start(() -> pump(client, sub));
-        }).handle(ctx);
-    }
-
-    private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
-
-    /** Ends every open event stream (server shutdown), so no request outlives the HTTP server. */
-    void closeStreams() {
-        for (SseClient c : streams) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                log.debug("event=sse_close_failed error={}", e.toString());
-            }
-        }
-    }
-
-    private void pump(SseClient client, EventHub.Subscription sub) {
-        streams.add(client);
-        try (sub) {
-            client.sendComment("connected");
-            while (!client.terminated()) {
-                EventHub.Event e = sub.next(15_000);
-                if (e == null) {
-                    client.sendComment("ping");
-                    continue;
-                }
-                long lost = sub.takeDropped();
-                if (lost > 0) client.sendEvent("lost", "{\"events\":" + lost + "}");
-                client.sendEvent(e.type(), json.writeValueAsString(e.data()));
-            }
-        } catch (Exception e) {
-            log.debug("event=sse_closed error={}", e.toString());
-        } finally {
-            streams.remove(client);
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                log.debug("event=sse_close_failed error={}", e.toString());
-            }
-        }
     }
 
     // ---- logins -----------------------------------------------------------------------------------------------
