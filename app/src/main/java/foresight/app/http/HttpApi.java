@@ -3,7 +3,8 @@ package foresight.app.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import foresight.db.audit.User;
+import foresight.app.http.auth.Access;
+import foresight.app.http.auth.WebAuth;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallFilter;
 import foresight.db.call.CallRepository;
@@ -11,25 +12,29 @@ import foresight.db.transcript.TranscriptRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The HTTP side: {@code /health} and {@code /metrics} open (for load balancers and Prometheus), everything under
- * {@code /api} behind a bearer token whose user has a role allowed for it; each API access is audited.
+ * {@code /api} behind a bearer token whose user has a role allowed for it (the route's roles, checked by the one
+ * {@link WebAuth} filter); each API access is audited. Pages' CSS and scripts are static files ({@code /static},
+ * htmx from {@code /webjars}).
  */
 public final class HttpApi implements AutoCloseable {
-    private static final Set<String> CALL_READERS = Set.of("admin", "supervisor", "qa");
+    private static final Access[] CALL_READERS = {Access.ADMIN, Access.SUPERVISOR, Access.QA};
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final CallRepository calls;
     private final TranscriptRepository transcripts;
     private final QaPages qa;
+    private final Templates templates = new Templates();
+    private final WebAuth auth;
     private final UserRepository users;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
@@ -60,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
     /** Adds the queue API, event stream, agent page and wallboard. */
     public HttpApi contactCenter(ContactPages pages) {
         this.contact = pages;
+        pages.web(templates, auth);
         return this;
     }
 
@@ -74,11 +80,9 @@ public final class HttpApi implements AutoCloseable {
 
     /** Every version of the operator files that went live, newest first, with its diff (operator or admin). */
     private void flowVersions(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin", "operator"));
-        if (user.isEmpty()) return;
         if (flowVersions == null) {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
-            write(ctx, Map.of("error", "versions are not kept by this server"));
+            ctx.json(Map.of("error", "versions are not kept by this server"));
             return;
         }
         int limit = Math.clamp(ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50), 1, 500);
@@ -91,26 +95,25 @@ public final class HttpApi implements AutoCloseable {
             m.put("diff", v.diff());
             return m;
         }).toList();
-        write(ctx, Map.of("versions", out));
+        ctx.json(Map.of("versions", out));
     }
 
     /** Makes an earlier version live again (admin): its files are written back into the operator folder and hot reload does the rest. */
     private void rollback(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin"));
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String version = ctx.pathParam("version");
-        users.audit(user.get().username(), "flow_rollback", version);
+        users.audit(user.username(), "flow_rollback", version);
         if (flowVersions == null) {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
-            write(ctx, Map.of("error", "versions are not kept by this server"));
+            ctx.json(Map.of("error", "versions are not kept by this server"));
             return;
         }
         try {
-            var v = flowVersions.rollback(version, user.get().username());
-            write(ctx, Map.of("rolledBackTo", v.version(), "firstLive", v.liveAt().toString()));
+            var v = flowVersions.rollback(version, user.username());
+            ctx.json(Map.of("rolledBackTo", v.version(), "firstLive", v.liveAt().toString()));
         } catch (foresight.app.flows.FlowVersions.UnknownVersionException e) {
             ctx.status(HttpStatus.NOT_FOUND);
-            write(ctx, Map.of("error", e.getMessage()));
+            ctx.json(Map.of("error", e.getMessage()));
         }
     }
 
@@ -130,7 +133,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(CallRepository calls, TranscriptRepository transcripts, UserRepository users, PrometheusMeterRegistry metrics,
                    Supplier<Map<String, Object>> health, Supplier<Object> retrain) {
         this.transcripts = transcripts;
-        this.qa = new QaPages(calls, transcripts, users);
+        this.auth = WebAuth.standard(users, java.time.Clock.systemUTC(), (ctx, title, message) -> templates.message(ctx, "", title, message));
+        this.qa = new QaPages(calls, transcripts, users, templates, auth);
         this.retrain = retrain;
         this.calls = calls;
         this.users = users;
@@ -141,23 +145,31 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi start(String host, int port) {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/static";
+                sf.location = Location.CLASSPATH;
+            });
+            cfg.routes.beforeMatched(auth::filter);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             cfg.routes.get("/schemas/{file}", this::schema);
-            cfg.routes.get("/api/calls", this::searchCalls);
-            cfg.routes.get("/api/calls/{id}", this::getCall);
-            cfg.routes.post("/api/predictor/retrain", this::retrainPredictor);
-            cfg.routes.get("/api/predictor", this::predictor);
-            cfg.routes.get("/flows/versions", this::flowVersions);
-            cfg.routes.post("/api/flows/rollback/{version}", this::rollback);
-            cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, bearerUser(ctx), "download"));
-            cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true));
-            cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false));
+            cfg.routes.get("/api/calls", this::searchCalls, CALL_READERS);
+            cfg.routes.get("/api/calls/{id}", this::getCall, CALL_READERS);
+            cfg.routes.post("/api/predictor/retrain", this::retrainPredictor, Access.ADMIN, Access.SUPERVISOR);
+            cfg.routes.get("/api/predictor", this::predictor, CALL_READERS);
+            cfg.routes.get("/flows/versions", this::flowVersions, Access.ADMIN, Access.OPERATOR);
+            cfg.routes.post("/api/flows/rollback/{version}", this::rollback, Access.ADMIN);
+            cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, "download"), QaPages.LISTENERS);
+            cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
+            cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
             qa.register(cfg.routes);
             if (contact != null) contact.register(cfg.routes);
             if (digest != null) {
-                cfg.routes.get("/digest", ctx -> { if (authorise(ctx, Set.of("admin", "supervisor")).isPresent()) digest.page(ctx); });
-                cfg.routes.get("/api/digest", ctx -> { if (authorise(ctx, Set.of("admin", "supervisor")).isPresent()) digest.json(ctx); });
+                cfg.routes.get("/digest", digest::page, Access.ADMIN, Access.SUPERVISOR);
+                cfg.routes.get("/api/digest", digest::json, Access.ADMIN, Access.SUPERVISOR);
             }
             cfg.routes.get("/", ctx -> ctx.redirect("/qa"));
         }).start(host, port);
@@ -179,6 +191,9 @@ public final class HttpApi implements AutoCloseable {
         ctx.contentType("application/schema+json; charset=utf-8").result(json);
     }
 
+    /** The session store and login guard (tests look at them). */
+    public WebAuth auth() { return auth; }
+
     private void health(Context ctx) throws Exception {
         Map<String, Object> h = health.get();
         boolean up = h.values().stream().noneMatch(v -> Boolean.FALSE.equals(v));
@@ -186,12 +201,11 @@ public final class HttpApi implements AutoCloseable {
         body.put("status", up ? "UP" : "DOWN");
         body.putAll(h);
         ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-        write(ctx, body);
+        ctx.json(body);
     }
 
     private void searchCalls(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, CALL_READERS);
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String q = ctx.queryParam("q");
         int limit;
         CallFilter filter;
@@ -203,11 +217,11 @@ public final class HttpApi implements AutoCloseable {
                     "true".equalsIgnoreCase(ctx.queryParam("sampled")));
         } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            write(ctx, Map.of("error", e.getMessage()));
+            ctx.json(Map.of("error", e.getMessage()));
             return;
         }
-        users.audit(user.get().username(), "search_calls", (q == null ? "" : q) + (filter.equals(CallFilter.NONE) ? "" : " " + filter));
-        write(ctx, Map.of("calls", calls.search(q, filter, limit)));
+        users.audit(user.username(), "search_calls", (q == null ? "" : q) + (filter.equals(CallFilter.NONE) ? "" : " " + filter));
+        ctx.json(Map.of("calls", calls.search(q, filter, limit)));
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s; }
@@ -234,14 +248,13 @@ public final class HttpApi implements AutoCloseable {
 
     /** One call with its timeline, its dialogue (segments by channel, with times) and its QA hits. */
     private void getCall(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, CALL_READERS);
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String id = ctx.pathParam("id");
-        users.audit(user.get().username(), "view_call", id);
+        users.audit(user.username(), "view_call", id);
         var call = calls.find(id);
         if (call.isEmpty()) {
             ctx.status(HttpStatus.NOT_FOUND);
-            write(ctx, Map.of("error", "no call " + id));
+            ctx.json(Map.of("error", "no call " + id));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -249,61 +262,30 @@ public final class HttpApi implements AutoCloseable {
         body.put("events", calls.eventTypes(id));
         body.put("transcript", transcripts.segments(id));
         body.put("qaHits", transcripts.qaHits(id));
-        write(ctx, body);
+        ctx.json(body);
     }
 
     private void retrainPredictor(Context ctx) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor"));
-        if (user.isEmpty()) return;
-        users.audit(user.get().username(), "retrain_predictor", "");
-        write(ctx, retrain.get());
+        WebAuth.Principal user = WebAuth.principal(ctx);
+        users.audit(user.username(), "retrain_predictor", "");
+        ctx.json(retrain.get());
     }
 
     private void predictor(Context ctx) throws Exception {
-        if (authorise(ctx, CALL_READERS).isEmpty()) return;
-        write(ctx, predictorStatus.get());
+        ctx.json(predictorStatus.get());
     }
 
-    /** The user behind the bearer token if their role is allowed; otherwise answers 401/403 and returns empty. */
     /** Card capture: an agent (or supervisor) pauses the recording while the caller reads out card details. */
     private void pauseRecording(Context ctx, boolean pause) throws Exception {
-        Optional<User> user = authorise(ctx, Set.of("admin", "supervisor", "agent"));
-        if (user.isEmpty()) return;
+        WebAuth.Principal user = WebAuth.principal(ctx);
         String id = ctx.pathParam("id");
-        users.audit(user.get().username(), pause ? "recording_pause" : "recording_resume", id);
-        if (!recordingControl.pause(id, pause, user.get().username())) {
+        users.audit(user.username(), pause ? "recording_pause" : "recording_resume", id);
+        if (!recordingControl.pause(id, pause, user.username())) {
             ctx.status(HttpStatus.NOT_FOUND);
-            write(ctx, Map.of("error", "no live call " + id + " on this node"));
+            ctx.json(Map.of("error", "no live call " + id + " on this node"));
             return;
         }
-        write(ctx, Map.of("call", id, "recording", pause ? "paused" : "recording"));
-    }
-
-    private Optional<User> bearerUser(Context ctx) {
-        String h = ctx.header("Authorization");
-        return users.byToken(h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null);
-    }
-
-    private Optional<User> authorise(Context ctx, Set<String> roles) throws Exception {
-        String h = ctx.header("Authorization");
-        String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
-        Optional<User> user = users.byToken(token);
-        if (user.isEmpty()) {
-            ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer");
-            write(ctx, Map.of("error", "a valid token is required (Authorization: Bearer <token>)"));
-            return Optional.empty();
-        }
-        if (!roles.contains(user.get().role())) {
-            users.audit(user.get().username(), "denied", ctx.path());
-            ctx.status(HttpStatus.FORBIDDEN);
-            write(ctx, Map.of("error", "role " + user.get().role() + " may not do this (" + ctx.method() + " " + ctx.path() + ")"));
-            return Optional.empty();
-        }
-        return user;
-    }
-
-    private void write(Context ctx, Object body) throws Exception {
-        ctx.contentType("application/json").result(json.writeValueAsString(body));
+        ctx.json(Map.of("call", id, "recording", pause ? "paused" : "recording"));
     }
 
     @Override
