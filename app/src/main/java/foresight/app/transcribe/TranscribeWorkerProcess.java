@@ -82,6 +82,7 @@ public final class TranscribeWorkerProcess implements AutoCloseable {
         SpeechRecognizer asr = SpeechRecognizers.load(config.speech(), null, config.transcription().workers(), config.transcription().workers());
         toClose.add(asr);
         Supplier<QaRules> qa = qaRules(Path.of(config.operator().dir()));
+        qa.get();
         workerId = TranscriptionWorker.defaultWorkerId();
         worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream().map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
                 Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(), qa, config.recording().keepUnredacted())
@@ -119,16 +120,31 @@ public final class TranscribeWorkerProcess implements AutoCloseable {
         }
     }
 
-    /** The operator folder's QA rules, reloaded as the folder changes; none (no rules, no redaction) if it cannot be read. */
-    private Supplier<QaRules> qaRules(Path dir) {
-        try {
-            var flows = new foresight.flows.load.FlowRegistry(dir).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
-            toClose.add(flows);
-            return () -> flows.current().qa();
-        } catch (Exception e) {
-            log.warn("event=transcribe_worker_no_qa_rules dir={} error={} (transcribing without QA rules or redaction)", dir, e.getMessage());
-            return () -> QaRules.DEFAULT;
-        }
+    /**
+     * The operator folder's QA rules ({@code qa-rules.yml} only: no flows run here, no intent model is trained),
+     * read again when the file changes; a file with mistakes keeps the rules read before (logged with file:line).
+     */
+    private static Supplier<QaRules> qaRules(Path dir) {
+        Path file = dir.resolve("qa-rules.yml");
+        var current = new java.util.concurrent.atomic.AtomicReference<QaRules>(QaRules.DEFAULT);
+        var stamp = new java.util.concurrent.atomic.AtomicReference<String>("");
+        return () -> {
+            String now;
+            try {
+                now = java.nio.file.Files.exists(file) ? java.nio.file.Files.getLastModifiedTime(file) + "/" + java.nio.file.Files.size(file) : "none";
+            } catch (java.io.IOException e) {
+                now = "unreadable";
+            }
+            if (!now.equals(stamp.getAndSet(now))) {
+                try {
+                    current.set(foresight.flows.load.OperatorFiles.loadQaRules(dir));
+                    log.info("event=qa_rules_loaded file={} categories={}", file, current.get().categories().size());
+                } catch (foresight.flows.load.FlowLoadException e) {
+                    log.warn("event=qa_rules_rejected error={} (the rules read before stay)", e.getMessage());
+                }
+            }
+            return current.get();
+        };
     }
 
     public String workerId() { return workerId; }

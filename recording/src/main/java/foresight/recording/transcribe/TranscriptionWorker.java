@@ -164,9 +164,8 @@ public final class TranscriptionWorker implements AutoCloseable {
     private void renewLeases() {
         for (TranscriptionJob job : inFlight.values()) {
             try {
-                if (!repository.renew(job, lease)) {
+                if (!repository.renew(job, lease) && inFlight.remove(job.id()) != null) {
                     log.warn("call={} event=transcription_lease_lost worker={} epoch={}", job.callId(), job.lockedBy(), job.leaseEpoch());
-                    inFlight.remove(job.id());
                 }
             } catch (RuntimeException e) {
                 log.warn("call={} event=transcription_lease_renew_failed error={}", job.callId(), e.toString());
@@ -257,6 +256,7 @@ public final class TranscriptionWorker implements AutoCloseable {
                 missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
             }
             if (TEST_HOLD_MILLIS > 0) Thread.sleep(TEST_HOLD_MILLIS);
+            inFlight.remove(job.id()); // finishing: no more renewals (the fenced write below decides)
             if (!repository.complete(job, segments, hits, score, missing, redactions)) {
                 refused.incrementAndGet();
                 log.warn("call={} event=transcription_result_refused reason=lease_lost worker={} epoch={} attempt={}", job.callId(), job.lockedBy(),
@@ -303,8 +303,11 @@ public final class TranscriptionWorker implements AutoCloseable {
             boolean released = repository.release(job);
             log.info("call={} event=transcription_interrupted released={} (else retried once its lease runs out)", job.callId(), released);
         } catch (Exception e) {
-            log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), e.toString());
-            if (!repository.fail(job, e.toString(), maxAttempts)) {
+            // A recording fetched from the store is named by its location, not the temporary copy.
+            String reason = fetched == null ? e.toString() : e.toString().replace(fetched.toString(), job.recordingPath());
+            log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), reason);
+            inFlight.remove(job.id());
+            if (!repository.fail(job, reason, maxAttempts)) {
                 refused.incrementAndGet();
                 log.warn("call={} event=transcription_failure_refused reason=lease_lost", job.callId());
             }
