@@ -188,5 +188,17 @@ class TranscribeWorkerEndToEndTest {
 
         c.destroy();
         assertThat(c.waitFor(30, TimeUnit.SECONDS)).as("worker C stops on SIGTERM").isTrue();
+
+        // 5. SIGTERM mid-job: worker D gets its grace period, then gives the job back (queued, the attempt not counted).
+        Process d = worker("worker-d", 120_000, 0);
+        CallSummary fourth = call(2);
+        await("worker D holds the fourth job").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(work.resolve("worker-d.log")).contains("call=" + fourth.id() + " event=transcription_taken"));
+        d.destroy();
+        assertThat(d.waitFor(40, TimeUnit.SECONDS)).as("worker D stops on SIGTERM within its grace period").isTrue();
+        String[] released = job(fourth.id());
+        assertThat(released[0]).as("released, not left running until its lease runs out").isEqualTo("queued");
+        assertThat(released[1]).isEqualTo("0");
+        assertThat(transcripts.fullText(fourth.id())).isEmpty();
     }
 }
