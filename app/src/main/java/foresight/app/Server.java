@@ -205,8 +205,12 @@ public final class Server implements AutoCloseable {
             worker = new TranscriptionWorker(transcripts, pcm -> asr.transcribe(pcm).stream()
                     .map(w -> new TimedWord(w.word(), w.startMs(), w.endMs())).toList(),
                     Duration.ofMillis(config.transcription().pollIntervalMillis()), config.transcription().maxAttempts(),
-                    () -> flows.current().qa(), config.recording().keepUnredacted()).storage(storage).threads(config.transcription().workers()).start();
+                    () -> flows.current().qa(), config.recording().keepUnredacted()).storage(storage).threads(config.transcription().workers())
+                    .lease(TranscriptionWorker.defaultWorkerId(), Duration.ofSeconds(config.transcription().leaseSeconds())).start();
             toClose.add(worker);
+        } else if (!(storage instanceof foresight.recording.storage.LocalStorage)) {
+            // Transcribed elsewhere (scripts/foresight transcribe-worker): recordings go to the store at call end.
+            toClose.add(new foresight.recording.storage.RecordingUploader(transcripts, storage, Duration.ofMillis(config.transcription().pollIntervalMillis())).start());
         }
 
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -218,6 +222,7 @@ public final class Server implements AutoCloseable {
         Gauge.builder("foresight_media_pacer_max_lateness_seconds", pacer, p -> p.takeMaxLatenessNanos() / 1e9).description("worst pacer wake-up lateness since the last scrape").register(metrics);
         Gauge.builder("foresight_asr_recognisers_free", asr, SpeechRecognizer::availableRecognisers).register(metrics);
         Gauge.builder("foresight_transcription_jobs_pending", transcripts, TranscriptRepository::queuedJobs).register(metrics);
+        foresight.app.transcribe.TranscribeWorkerProcess.queueGauges(metrics, transcripts);
         Gauge.builder("foresight_prompts_cached", prompts, Prompts::cached).register(metrics);
         if (worker != null) {
             FunctionCounter.builder("foresight_transcription_audio_seconds", worker, TranscriptionWorker::audioSeconds)

@@ -63,7 +63,8 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("foresight-db");
         HikariDataSource ds = new HikariDataSource(hc);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        log.info("event=db_ready embedded={} ms={}", embedded != null, (System.nanoTime() - t0) / 1_000_000);
+        // The embedded server's port: a transcribe-worker on this machine can share it (database.url).
+        log.info("event=db_ready embedded={} port={} ms={}", embedded != null, embedded == null ? "-" : embedded.getPort(), (System.nanoTime() - t0) / 1_000_000);
         return new Database(embedded, ds);
     }
 
@@ -106,6 +107,9 @@ public final class Database implements AutoCloseable {
     }
 
     public DSLContext dsl() { return dsl; }
+
+    /** The embedded PostgreSQL's TCP port on localhost (user postgres), or -1 with an external server. */
+    public int embeddedPort() { return embedded == null ? -1 : embedded.getPort(); }
 
     /** True when a trivial query answers within a second. */
     public boolean healthy() {

@@ -183,16 +183,22 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
     }
 
     /** Post-call transcription workers. */
-    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts, int workers) {
-        public static final Transcription DEFAULT = new Transcription(true, 1000, 3, 1);
+    public record Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts, int workers, int leaseSeconds) {
+        public static final Transcription DEFAULT = new Transcription(true, 1000, 3, 1, 30);
 
-        /** {@code workers}: transcription threads on this node (low priority; each yields to live calls). */
+        /**
+         * {@code workers}: transcription threads on this node (low priority; each yields to live calls).
+         * {@code leaseSeconds}: how long a job stays with a worker that stopped renewing it (renewed every third of it).
+         */
         public Transcription {
             if (workers < 1 || workers > 64) throw new IllegalArgumentException("transcription.workers must be 1..64, was " + workers);
+            if (leaseSeconds < 1) throw new IllegalArgumentException("transcription.leaseSeconds must be >= 1, was " + leaseSeconds);
         }
 
         /** One worker thread. */
-        public Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) { this(enabled, pollIntervalMillis, maxAttempts, 1); }
+        public Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts) { this(enabled, pollIntervalMillis, maxAttempts, 1, 30); }
+
+        public Transcription(boolean enabled, int pollIntervalMillis, int maxAttempts, int workers) { this(enabled, pollIntervalMillis, maxAttempts, workers, 30); }
     }
 
     /** The learned issue predictor: retrained every {@code retrainMinutes} once {@code minExamples} labelled calls exist. */

@@ -44,42 +44,92 @@ public final class TranscriptRepository {
                 .fetch(r -> new String[]{r.value1(), r.value2()});
     }
 
-    /**
-     * Takes the oldest queued job (or one whose worker died: {@code running} for over 10 minutes) and marks it running.
-     * {@code FOR UPDATE SKIP LOCKED} lets several workers on several nodes share the queue.
-     */
+    /** Takes the oldest queued job under a 10-minute lease held by "local" (see {@link #claim(String, java.time.Duration, int, boolean)}). */
     public Optional<TranscriptionJob> claim(int maxAttempts) {
+        return claim("local", java.time.Duration.ofMinutes(10), maxAttempts, false);
+    }
+
+    /**
+     * Takes the oldest queued job, or one whose lease ran out (its worker died or hung), for {@code workerId} until
+     * now + {@code lease}; each take counts as an attempt and bumps the job's lease epoch. Jobs whose lease ran out
+     * on their last allowed attempt are failed first, with the reason stored. {@code FOR UPDATE SKIP LOCKED} lets
+     * several workers on several nodes share the queue. With {@code archivedOnly}, only jobs whose recording is
+     * already in an object store ({@code s3://}) are taken: a worker on another machine cannot read a node's disk.
+     */
+    public Optional<TranscriptionJob> claim(String workerId, java.time.Duration lease, int maxAttempts, boolean archivedOnly) {
         return dsl.transactionResult(tx -> {
             var d = tx.dsl();
-            var row = d.select(TRANSCRIPTION_JOBS.ID, TRANSCRIPTION_JOBS.CALL_ID, TRANSCRIPTION_JOBS.ATTEMPTS, RECORDINGS.PATH)
-                    .from(TRANSCRIPTION_JOBS).join(RECORDINGS).on(RECORDINGS.CALL_ID.eq(TRANSCRIPTION_JOBS.CALL_ID))
-                    .where(TRANSCRIPTION_JOBS.STATUS.eq("queued")
-                            .or(TRANSCRIPTION_JOBS.STATUS.eq("running").and(TRANSCRIPTION_JOBS.UPDATED_AT.lt(DSL.field("now() - interval '10 minutes'", OffsetDateTime.class)))))
-                    .and(TRANSCRIPTION_JOBS.ATTEMPTS.lt(maxAttempts))
-                    .orderBy(TRANSCRIPTION_JOBS.ID).limit(1).forUpdate().of(TRANSCRIPTION_JOBS).skipLocked().fetchOptional();
-            if (row.isEmpty()) return Optional.<TranscriptionJob>empty();
-            var r = row.get();
-            d.update(TRANSCRIPTION_JOBS).set(TRANSCRIPTION_JOBS.STATUS, "running")
-                    .set(TRANSCRIPTION_JOBS.ATTEMPTS, TRANSCRIPTION_JOBS.ATTEMPTS.plus(1))
-                    .set(TRANSCRIPTION_JOBS.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(TRANSCRIPTION_JOBS.ID.eq(r.value1())).execute();
-            return Optional.of(new TranscriptionJob(r.value1(), r.value2(), r.value4(), r.value3() + 1));
+            d.execute("update transcription_jobs set status = 'failed', last_error = 'lease expired: worker ' || coalesce(locked_by, '?') "
+                    + "|| ' stopped during attempt ' || attempts || ' of ' || cast(? as int), locked_by = null, lease_until = null, updated_at = now() "
+                    + "where status = 'running' and lease_until < now() and attempts >= ?", maxAttempts, maxAttempts);
+            var row = d.fetchOne("select j.id, j.call_id, j.attempts, r.path from transcription_jobs j join recordings r on r.call_id = j.call_id "
+                    + "where (j.status = 'queued' or (j.status = 'running' and (j.lease_until < now() "
+                    + "or (j.lease_until is null and j.updated_at < now() - interval '10 minutes')))) and j.attempts < ? "
+                    + (archivedOnly ? "and r.path like 's3://%' " : "")
+                    + "order by j.id limit 1 for update of j skip locked", maxAttempts);
+            if (row == null) return Optional.<TranscriptionJob>empty();
+            long id = ((Number) row.get(0)).longValue();
+            Long epoch = d.fetchOne("update transcription_jobs set status = 'running', attempts = attempts + 1, locked_by = ?, "
+                        + "lease_until = now() + make_interval(secs => ?), lease_epoch = lease_epoch + 1, updated_at = now() where id = ? returning lease_epoch",
+                        workerId, (double) lease.toMillis() / 1000.0, id).get(0, Long.class);
+            return Optional.of(new TranscriptionJob(id, (String) row.get(1), (String) row.get(3), ((Number) row.get(2)).intValue() + 1, workerId, epoch));
         });
     }
 
+    /** Extends the job's lease to now + {@code lease}; false if this take no longer holds it (expired and retaken, or released). */
+    public boolean renew(TranscriptionJob job, java.time.Duration lease) {
+        return dsl.execute("update transcription_jobs set lease_until = now() + make_interval(secs => ?) "
+                + "where id = ? and status = 'running' and locked_by = ? and lease_epoch = ?",
+                (double) lease.toMillis() / 1000.0, job.id(), job.lockedBy(), job.leaseEpoch()) == 1;
+    }
+
+    /** Gives the job back (a worker stopping): queued again, the attempt not counted; false if this take no longer holds it. */
+    public boolean release(TranscriptionJob job) {
+        return dsl.execute("update transcription_jobs set status = 'queued', attempts = greatest(attempts - 1, 0), locked_by = null, "
+                + "lease_until = null, updated_at = now() where id = ? and status = 'running' and locked_by = ? and lease_epoch = ?",
+                job.id(), job.lockedBy(), job.leaseEpoch()) == 1;
+    }
+
+    /** Locks the job's row if this take still holds it (in the caller's transaction); a job without a lease (tests) always holds. */
+    private static boolean holds(DSLContext d, TranscriptionJob job) {
+        if (job.lockedBy() == null) return true;
+        return d.fetchOne("select id from transcription_jobs where id = ? and status = 'running' and locked_by = ? and lease_epoch = ? for update",
+                job.id(), job.lockedBy(), job.leaseEpoch()) != null;
+    }
+
+    /** Jobs waiting for a worker. */
+    public int backlog() {
+        return dsl.fetchCount(TRANSCRIPTION_JOBS, TRANSCRIPTION_JOBS.STATUS.eq("queued"));
+    }
+
+    /** Age in seconds of the oldest queued job; 0 when none waits. */
+    public double lagSeconds() {
+        var r = dsl.fetchOne("select coalesce(extract(epoch from now() - min(created_at)), 0) from transcription_jobs where status = 'queued'");
+        return r == null || r.get(0) == null ? 0 : ((Number) r.get(0)).doubleValue();
+    }
+
+    /** The job's status, attempts and last error (for tests and tools). */
+    public Optional<String[]> jobState(String callId) {
+        return dsl.select(TRANSCRIPTION_JOBS.STATUS, TRANSCRIPTION_JOBS.ATTEMPTS, TRANSCRIPTION_JOBS.LAST_ERROR).from(TRANSCRIPTION_JOBS)
+                .where(TRANSCRIPTION_JOBS.CALL_ID.eq(callId)).orderBy(TRANSCRIPTION_JOBS.ID.desc()).limit(1)
+                .fetchOptional(r -> new String[]{r.value1(), String.valueOf(r.value2()), r.value3()});
+    }
+
     /** Stores the transcript (segments, full text, search vector) and finishes the job, in one transaction. */
-    public void complete(TranscriptionJob job, List<Segment> segments) {
-        complete(job, segments, List.of(), null, null, 0);
+    public boolean complete(TranscriptionJob job, List<Segment> segments) {
+        return complete(job, segments, List.of(), null, null, 0);
     }
 
     /**
      * As above, with the QA outcome: hits, score (null when there are no rules), required categories never said,
-     * and how many stretches were redacted. All in the same transaction as the transcript.
+     * and how many stretches were redacted. All in the same transaction as the transcript, and only if this take of
+     * the job still holds its lease (same worker, same epoch): false, and nothing written, if it does not.
      */
-    public void complete(TranscriptionJob job, List<Segment> segments, List<QaHitRow> hits, Integer score, String missing, int redactions) {
+    public boolean complete(TranscriptionJob job, List<Segment> segments, List<QaHitRow> hits, Integer score, String missing, int redactions) {
         String full = segments.stream().map(s -> s.channel() + ": " + s.text()).collect(Collectors.joining("\n"));
-        dsl.transaction(tx -> {
+        return dsl.transactionResult(tx -> {
             var d = tx.dsl();
+            if (!holds(d, job)) return false;
             d.deleteFrom(TRANSCRIPT_SEGMENTS).where(TRANSCRIPT_SEGMENTS.CALL_ID.eq(job.callId())).execute();
             for (Segment s : segments) {
                 d.insertInto(TRANSCRIPT_SEGMENTS).set(TRANSCRIPT_SEGMENTS.CALL_ID, job.callId()).set(TRANSCRIPT_SEGMENTS.CHANNEL, s.channel())
@@ -96,8 +146,8 @@ public final class TranscriptRepository {
             }
             d.update(CALLS).set(CALLS.QA_SCORE, score).set(CALLS.QA_MISSING, missing).set(CALLS.REDACTIONS, redactions)
                     .where(CALLS.ID.eq(job.callId())).execute();
-            d.update(TRANSCRIPTION_JOBS).set(TRANSCRIPTION_JOBS.STATUS, "done").set(TRANSCRIPTION_JOBS.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(TRANSCRIPTION_JOBS.ID.eq(job.id())).execute();
+            d.execute("update transcription_jobs set status = 'done', locked_by = null, lease_until = null, updated_at = now() where id = ?", job.id());
+            return true;
         });
     }
 
@@ -168,12 +218,23 @@ public final class TranscriptRepository {
         return Math.round(((Number) r.get(0)).doubleValue());
     }
 
-    /** Records a failure; the job is retried until {@code maxAttempts}, then left {@code failed}. */
-    public void fail(TranscriptionJob job, String error, int maxAttempts) {
-        dsl.update(TRANSCRIPTION_JOBS).set(TRANSCRIPTION_JOBS.STATUS, job.attempts() >= maxAttempts ? "failed" : "queued")
-                .set(TRANSCRIPTION_JOBS.LAST_ERROR, error.length() > 2000 ? error.substring(0, 2000) : error)
-                .set(TRANSCRIPTION_JOBS.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(TRANSCRIPTION_JOBS.ID.eq(job.id())).execute();
+    /**
+     * Records a failure; the job is retried until {@code maxAttempts}, then left {@code failed}. Fenced like
+     * {@link #complete}: false, and nothing written, if this take no longer holds the job.
+     */
+    public boolean fail(TranscriptionJob job, String error, int maxAttempts) {
+        String e = error.length() > 2000 ? error.substring(0, 2000) : error;
+        String status = job.attempts() >= maxAttempts ? "failed" : "queued";
+        String sql = "update transcription_jobs set status = ?, last_error = ?, locked_by = null, lease_until = null, updated_at = now() where id = ?";
+        if (job.lockedBy() == null) return dsl.execute(sql, status, e, job.id()) == 1;
+        return dsl.execute(sql + " and status = 'running' and locked_by = ? and lease_epoch = ?", status, e, job.id(), job.lockedBy(), job.leaseEpoch()) == 1;
+    }
+
+    /** Closed recordings still on this node's disk whose transcription waits (to upload before a remote worker takes them). */
+    public List<String[]> queuedLocalRecordings(int limit) {
+        return dsl.fetch("select r.call_id, r.path from recordings r join transcription_jobs j on j.call_id = r.call_id "
+                + "where r.closed and j.status = 'queued' and r.path not like 's3://%' and r.audio_deleted_at is null order by j.id limit ?", limit)
+                .map(r -> new String[]{(String) r.get(0), (String) r.get(1)});
     }
 
     public int queuedJobs() {

@@ -54,6 +54,20 @@ public final class OperatorFiles {
 
     private OperatorFiles() {}
 
+    /**
+     * Only the folder's QA rules ({@code qa-rules.yml}; none there = {@link QaRules#DEFAULT}), for a process that
+     * transcribes and runs no flows (no intent model is trained).
+     */
+    public static QaRules loadQaRules(Path dir) throws FlowLoadException {
+        Path qaFile = dir.resolve("qa-rules.yml");
+        if (!Files.exists(qaFile)) return QaRules.DEFAULT;
+        List<FlowError> errors = new ArrayList<>();
+        Node root = read(qaFile, new TreeMap<>(), errors);
+        QaRules qa = root == null ? QaRules.DEFAULT : parseQaRules(new YamlView(qaFile.toString(), errors), root);
+        if (!errors.isEmpty()) throw new FlowLoadException(errors);
+        return qa;
+    }
+
     public static FlowSet load(Path dir) throws FlowLoadException {
         List<FlowError> errors = new ArrayList<>();
         Map<String, String> contents = new TreeMap<>();

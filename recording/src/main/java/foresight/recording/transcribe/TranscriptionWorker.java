@@ -52,6 +52,47 @@ public final class TranscriptionWorker implements AutoCloseable {
     public double cpuSeconds() { return cpuNanos.get() / 1e9; }
     private final List<Thread> threads = new ArrayList<>();
     private int threadCount = 1;
+    private String workerId = defaultWorkerId();
+    private Duration lease = Duration.ofSeconds(30);
+    private boolean archivedOnly;
+    private final java.util.concurrent.ConcurrentHashMap<Long, TranscriptionJob> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.concurrent.ScheduledExecutorService heartbeat;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+
+    /** host:pid, so a job's {@code locked_by} names the process that holds it. */
+    public static String defaultWorkerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Who holds the jobs taken here, and for how long without a renewal: while a job is worked its lease is renewed
+     * every third of {@code lease}; a worker that dies stops renewing, and any worker takes the job again once the
+     * lease ran out. Set before {@link #start}.
+     */
+    public TranscriptionWorker lease(String workerId, Duration lease) {
+        if (lease.toMillis() < 300) throw new IllegalArgumentException("transcription lease must be >= 300 ms, was " + lease);
+        this.workerId = workerId;
+        this.lease = lease;
+        return this;
+    }
+
+    /** Take only jobs whose recording is already in the object store (a worker on a machine without the node's disk). */
+    public TranscriptionWorker archivedOnly(boolean archivedOnly) {
+        this.archivedOnly = archivedOnly;
+        return this;
+    }
+
+    /** Results refused because this worker no longer held the job's lease when it finished. */
+    public long refusedResults() { return refused.get(); }
+
+    /** Jobs being worked here now. */
+    public int inFlight() { return inFlight.size(); }
 
     /** Without QA rules or redaction. */
     public TranscriptionWorker(TranscriptRepository repository, ChannelTranscriber transcriber, Duration pollInterval, int maxAttempts) {
@@ -90,6 +131,9 @@ public final class TranscriptionWorker implements AutoCloseable {
     }
 
     public TranscriptionWorker start() {
+        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("transcription-lease").daemon().unstarted(r));
+        long every = Math.max(100, lease.toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         // Platform threads, so the CPU time the recogniser spends on them can be measured (virtual threads report
         // none); lowest priority, so signalling and media threads win the CPU when the OS honours priorities.
         for (int i = 0; i < threadCount; i++) {
@@ -117,15 +161,69 @@ public final class TranscriptionWorker implements AutoCloseable {
         }
     }
 
+    private void renewLeases() {
+        for (TranscriptionJob job : inFlight.values()) {
+            try {
+                if (!repository.renew(job, lease) && inFlight.remove(job.id()) != null) {
+                    log.warn("call={} event=transcription_lease_lost worker={} epoch={}", job.callId(), job.lockedBy(), job.leaseEpoch());
+                }
+            } catch (RuntimeException e) {
+                log.warn("call={} event=transcription_lease_renew_failed error={}", job.callId(), e.toString());
+            }
+        }
+    }
+
+    /** A pause after transcribing, before the result is written: end-to-end tests use it to kill a worker mid-job. */
+    private static final long TEST_HOLD_MILLIS = Long.getLong("foresight.transcription.testHoldMillis", 0);
+
     /** Processes one job if there is one; returns whether it did. */
     public boolean runOnce() {
-        var claimed = repository.claim(maxAttempts);
+        var claimed = repository.claim(workerId, lease, maxAttempts, archivedOnly);
         if (claimed.isEmpty()) return false;
         TranscriptionJob job = claimed.get();
+        inFlight.put(job.id(), job);
+        log.info("call={} event=transcription_taken worker={} attempt={} epoch={} recording={}", job.callId(), job.lockedBy(), job.attempts(), job.leaseEpoch(), job.recordingPath());
+        Path fetched = null;
+        try {
+            if (job.recordingPath().startsWith("s3://")) fetched = fetch(job);
+            process(job, fetched);
+        } finally {
+            inFlight.remove(job.id());
+            if (fetched != null) deleteQuietly(fetched.getParent());
+        }
+        return true;
+    }
+
+    /** Copies a recording from the object store into a temporary folder of its own, as CALLID.wav. */
+    private Path fetch(TranscriptionJob job) {
+        try {
+            Path dir = Files.createTempDirectory("foresight-transcribe-");
+            Path local = dir.resolve(job.callId() + ".wav");
+            var audio = storage.open(job.recordingPath());
+            try (var in = audio.in()) {
+                Files.copy(in, local);
+            }
+            return local;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("fetching " + job.recordingPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            log.warn("event=transcription_temp_not_deleted path={} error={}", dir, e.toString());
+        }
+    }
+
+    private void process(TranscriptionJob job, Path fetched) {
         long t0 = System.nanoTime();
         long cpu0 = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
         try {
-            Path path = Path.of(job.recordingPath());
+            if (fetched == null && job.recordingPath().startsWith("s3://")) throw new IllegalStateException("recording not fetched");
+            Path path = fetched != null ? fetched : Path.of(job.recordingPath());
             var audio = WavReader.read(path);
             QaRules qa = rules.get();
             List<Segment> segments = new ArrayList<>();
@@ -157,7 +255,14 @@ public final class TranscriptionWorker implements AutoCloseable {
                 score = result.score();
                 missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
             }
-            repository.complete(job, segments, hits, score, missing, redactions);
+            if (TEST_HOLD_MILLIS > 0) Thread.sleep(TEST_HOLD_MILLIS);
+            inFlight.remove(job.id()); // finishing: no more renewals (the fenced write below decides)
+            if (!repository.complete(job, segments, hits, score, missing, redactions)) {
+                refused.incrementAndGet();
+                log.warn("call={} event=transcription_result_refused reason=lease_lost worker={} epoch={} attempt={}", job.callId(), job.lockedBy(),
+                        job.leaseEpoch(), job.attempts());
+                return;
+            }
             Long agentJoined = repository.agentJoinedMs(job.callId());
             if (agentJoined != null) {
                 String why = qa.reviewSampleRate() > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < qa.reviewSampleRate() ? "random" : null;
@@ -171,8 +276,18 @@ public final class TranscriptionWorker implements AutoCloseable {
                 }
             }
             try {
-                String location = storage.archive(job.callId(), path);
-                if (!location.equals(path.toString())) repository.recordingMoved(job.callId(), location);
+                if (fetched == null) {
+                    String location = storage.archive(job.callId(), path);
+                    if (!location.equals(path.toString())) repository.recordingMoved(job.callId(), location);
+                } else if (redactions > 0) {
+                    // Fetched from the store: only a redacted copy goes back (the unredacted original stays where it was
+                    // only if configured to be kept).
+                    String location = storage.archive(job.callId(), path);
+                    if (!location.equals(job.recordingPath())) {
+                        repository.recordingMoved(job.callId(), location);
+                        if (!keepUnredacted) storage.delete(job.recordingPath());
+                    }
+                }
             } catch (java.io.IOException | RuntimeException e) {
                 archiveFailures.incrementAndGet();
                 log.warn("call={} event=recording_archive_failed store={} path={} error={}", job.callId(), storage.describe(), path, e.toString());
@@ -183,11 +298,20 @@ public final class TranscriptionWorker implements AutoCloseable {
             cpuNanos.addAndGet(cpuNs);
             log.info("call={} event=transcribed segments={} qa_hits={} qa_score={} redactions={} audio_ms={} cpu_ms={} ms={}", job.callId(), segments.size(),
                     hits.size(), score == null ? "-" : score, redactions, audioMs, cpuNs / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            boolean released = repository.release(job);
+            log.info("call={} event=transcription_interrupted released={} (else retried once its lease runs out)", job.callId(), released);
         } catch (Exception e) {
-            log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), e.toString());
-            repository.fail(job, e.toString(), maxAttempts);
+            // A recording fetched from the store is named by its location, not the temporary copy.
+            String reason = fetched == null ? e.toString() : e.toString().replace(fetched.toString(), job.recordingPath());
+            log.warn("call={} event=transcription_failed attempt={} error={}", job.callId(), job.attempts(), reason);
+            inFlight.remove(job.id());
+            if (!repository.fail(job, reason, maxAttempts)) {
+                refused.incrementAndGet();
+                log.warn("call={} event=transcription_failure_refused reason=lease_lost", job.callId());
+            }
         }
-        return true;
     }
 
     /** Tone level and margin around a redacted stretch, so no edge of a digit survives. */
@@ -245,10 +369,14 @@ public final class TranscriptionWorker implements AutoCloseable {
         return out;
     }
 
-    /** Stops taking jobs; a job in progress gets 10 s to finish before it is interrupted (and later retried). */
+    /**
+     * Stops taking jobs; a job in progress gets 10 s to finish, then it is interrupted and released (its lease
+     * cleared, queued again for any worker, the attempt not counted).
+     */
     @Override
     public void close() {
         running = false;
+        if (heartbeat != null) heartbeat.shutdownNow();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         for (Thread thread : threads) {
             try {
@@ -256,6 +384,14 @@ public final class TranscriptionWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 thread.interrupt();
+            }
+        }
+        for (TranscriptionJob job : List.copyOf(inFlight.values())) {
+            try {
+                boolean released = repository.release(job);
+                log.info("call={} event=transcription_released worker={} released={}", job.callId(), job.lockedBy(), released);
+            } catch (RuntimeException e) {
+                log.warn("call={} event=transcription_release_failed error={} (the lease runs out and another worker retakes it)", job.callId(), e.toString());
             }
         }
     }

@@ -1,0 +1,89 @@
+package foresight.recording.storage;
+
+import foresight.db.transcript.TranscriptRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * On a call node that does not transcribe ({@code transcription.enabled: false}) with an object store: moves each
+ * closed recording whose transcription waits into the store as soon as the call ends, so a {@code transcribe-worker}
+ * on another machine can read it (it takes only jobs whose recording is in the store). A failed upload is retried
+ * at the next poll; the recording stays on local disk meanwhile.
+ */
+public final class RecordingUploader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RecordingUploader.class);
+
+    private final TranscriptRepository transcripts;
+    private final RecordingStorage storage;
+    private final Duration poll;
+    private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public RecordingUploader(TranscriptRepository transcripts, RecordingStorage storage, Duration poll) {
+        this.transcripts = transcripts;
+        this.storage = storage;
+        this.poll = poll;
+    }
+
+    public RecordingUploader start() {
+        thread = Thread.ofPlatform().name("recording-uploader").daemon().start(this::run);
+        return this;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (uploadWaiting() == 0) Thread.sleep(poll);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("event=recording_upload_poll_failed error={}", e.toString());
+                try {
+                    Thread.sleep(poll);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Uploads what waits now; returns how many went up. */
+    public int uploadWaiting() {
+        int n = 0;
+        for (String[] r : transcripts.queuedLocalRecordings(20)) {
+            try {
+                String location = storage.archive(r[0], Path.of(r[1]));
+                if (!location.equals(r[1])) transcripts.recordingMoved(r[0], location);
+                uploaded.incrementAndGet();
+                n++;
+            } catch (java.io.IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                log.warn("call={} event=recording_upload_failed store={} path={} error={}", r[0], storage.describe(), r[1], e.toString());
+            }
+        }
+        return n;
+    }
+
+    public long uploaded() { return uploaded.get(); }
+
+    public long failures() { return failures.get(); }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
