@@ -132,6 +132,12 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
                     "festival-slt");
         }
 
+        /** As above with the voice prompts are spoken with. */
+        public Speech(String modelDir, int maxRecognisers, String voice) {
+            this(modelDir, maxRecognisers, DEFAULT_OPEN, "base", "speech/target/onnx-models/moonshine", "speech/target/onnx-models/silero-vad/silero_vad.onnx",
+                    voice);
+        }
+
         private static final String DEFAULT_OPEN = "moonshine";
     }
 
