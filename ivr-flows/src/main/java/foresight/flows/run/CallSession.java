@@ -72,11 +72,6 @@ final class CallSession {
     }
 
     /** The call is over: nothing reaches into it any more, and the line is hung up if the caller has not. */
-    void hangUp(String disposition) {
-        s.live().remove(call.id());
-        if (!call.isEnded()) call.hangUp(disposition);
-    }
-
     /** What the caller's RTP looked like, and what their RTCP said of ours. */
     void mediaQuality() {
         var rx = call.callerReception();
@@ -91,10 +86,10 @@ final class CallSession {
     }
 
     /** The row's end and the timeline's last entry. Never throws: the call is over whatever the database says. */
-    void ended(String status, String disposition) {
+    void ended(Disposition disposition) {
         try {
-            s.calls().ended(call.id(), s.clock().instant(), status, disposition);
-            event("ended", Map.of("status", status, "disposition", disposition));
+            s.calls().ended(call.id(), s.clock().instant(), disposition.status(), disposition.code());
+            event("ended", Map.of("status", disposition.status(), "disposition", disposition.code()));
         } catch (RuntimeException e) {
             log.error("call={} event=call_row_update_failed", call.id(), e);
         }

@@ -56,7 +56,7 @@ final class Callbacks {
         }
         FlowSet set = registry.current();
         Instant started = clock.instant();
-        String status = "completed", disposition = "callback_customer_hung_up";
+        Disposition disposition = new Disposition.CallbackLeg("customer_hung_up");
         CallSession session = null;
         CallLog calls = sessions.calls();
         try {
@@ -74,20 +74,19 @@ final class Callbacks {
                 calls.agent(job.callId(), agent.id()); // the agent's screen and wrap-up refer to the call that asked for it
                 calls.event(customer.id(), "agent_answered", Map.of("agent", agent.username()));
             }, null, music, null));
-            disposition = switch (out) {
-                case AcdOutcome.Answered a -> "callback_talked_" + a.endedBy() + "_hung_up";
-                case AcdOutcome.Abandoned ab -> "callback_abandoned";
-                default -> "callback_" + out.getClass().getSimpleName().toLowerCase();
-            };
+            disposition = new Disposition.CallbackLeg(switch (out) {
+                case AcdOutcome.Answered a -> "talked_" + a.endedBy() + "_hung_up";
+                case AcdOutcome.Abandoned ab -> "abandoned";
+                default -> out.getClass().getSimpleName().toLowerCase();
+            });
         } catch (CallEndedException e) {
-            disposition = "callback_customer_hung_up";
+            disposition = new Disposition.CallbackLeg("customer_hung_up");
         } catch (RuntimeException e) {
-            status = "failed";
-            disposition = "error";
+            disposition = Disposition.Ended.ERROR;
             log.error("call={} event=callback_failed original={}", customer.id(), job.callId(), e);
         } finally {
-            if (!customer.isEnded()) customer.hangUp(disposition);
-            if (session != null) session.ended(status, disposition);
+            if (!customer.isEnded()) customer.hangUp(disposition.code());
+            if (session != null) session.ended(disposition);
         }
     }
 }

@@ -99,7 +99,7 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
         var lookup = CompletableFuture.supplyAsync(() -> lookup(call.callerNumber(), set), r -> Thread.ofVirtual().start(r));
         var ctx = new CallContext(call.id(), set, flow, lookup);
         lookup.thenAccept(l -> PromptsAhead.forCaller(flow, l, s.prompts())); // personalised prompts ready before the greeting ends
-        String status = "completed", disposition = "caller_hung_up";
+        Disposition disposition = Disposition.Ended.CALLER_HUNG_UP;
         CallSession session = null;
         try {
             session = CallSession.open(sessions, call, sipCallId, call.callerNumber(), started, flow.name(), set.version(), true);
@@ -107,7 +107,7 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
                 // CANCEL while ringing: already answered 487 by the gateway; nothing was recorded.
                 log.info("call={} event=abandoned_ringing ring_ms={}", call.id(), flow.answerAfter().toMillis());
                 session.event("abandoned_ringing", Map.of());
-                disposition = "abandoned_ringing";
+                disposition = Disposition.Ended.ABANDONED_RINGING;
             } else {
                 call.answer();
                 session.answered(s.clock().instant());
@@ -117,21 +117,20 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
                 disposition = interpreter.run(call, ctx);
             }
         } catch (CallEndedException e) {
-            disposition = "caller_hung_up";
+            disposition = Disposition.Ended.CALLER_HUNG_UP;
         } catch (RuntimeException e) {
-            status = "failed";
-            disposition = "error";
+            disposition = Disposition.Ended.ERROR;
             log.error("call={} event=flow_failed flow={} version={}", call.id(), flow.name(), set.version(), e);
         } finally {
             live.remove(call.id());
-            if (!call.isEnded()) call.hangUp(disposition);
+            if (!call.isEnded()) call.hangUp(disposition.code());
             if (session != null) {
                 try {
                     session.mediaQuality();
                 } catch (RuntimeException e) {
                     log.error("call={} event=call_row_update_failed", call.id(), e);
                 }
-                session.ended(status, disposition);
+                session.ended(disposition);
             }
         }
     }

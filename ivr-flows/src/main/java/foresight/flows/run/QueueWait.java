@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -47,7 +48,7 @@ final class QueueWait implements StepInterpreter.QueueStep {
      * {@code overflow} (another queue, or a callback offer) or goes on to the flow's next step.
      */
     @Override
-    public String serve(CallControl call, CallContext ctx, Step.Queue q) {
+    public Optional<Disposition> serve(CallControl call, CallContext ctx, Step.Queue q) {
         FlowSet set = ctx.flowSet;
         QueueDefinition def = set.queues().get(q.queue());
         Acd.Caller caller = caller(call, ctx);
@@ -69,21 +70,21 @@ final class QueueWait implements StepInterpreter.QueueStep {
             calls.event(call.id(), "queue_left", Map.of("outcome", outcome.getClass().getSimpleName()));
             switch (outcome) {
                 case AcdOutcome.Answered a -> {
-                    return "talked_to_agent_" + a.endedBy() + "_hung_up";
+                    return Optional.of(new Disposition.TalkedToAgent(a.endedBy()));
                 }
                 case AcdOutcome.Abandoned ab -> {
-                    return "abandoned_in_queue";
+                    return Optional.of(Disposition.Ended.ABANDONED_IN_QUEUE);
                 }
                 case AcdOutcome.CallbackRequested cb -> {
                     call.play(prompt("Thank you. We will call you back at the number you are calling from, and you keep your place in the queue. Goodbye.", ctx));
-                    return "callback_requested";
+                    return Optional.of(Disposition.Ended.CALLBACK_REQUESTED);
                 }
                 case AcdOutcome.TimedOut t -> {
                     String overflow = def.overflow();
-                    if (overflow == null || moves >= MAX_TRANSFERS) return null;
+                    if (overflow == null || moves >= MAX_TRANSFERS) return Optional.empty();
                     if (overflow.equals(QueueDefinition.CALLBACK)) {
-                        if (acd.callbacksEnabled() && offerCallback(call, ctx, def, caller, firstQueued)) return "callback_requested";
-                        return null;
+                        if (acd.callbacksEnabled() && offerCallback(call, ctx, def, caller, firstQueued)) return Optional.of(Disposition.Ended.CALLBACK_REQUESTED);
+                        return Optional.empty();
                     }
                     QueueDefinition to = set.queues().get(overflow);
                     log.info("call={} event=overflow from_queue={} to_queue={}", call.id(), def.name(), to.name());

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +47,10 @@ public final class StepInterpreter {
                          List<String> grammar, Runnable onSpeech, Set<String> bias);
     }
 
-    /** Serves a queue step: the disposition if the call is done, or null to go on to the step's {@code next}. */
+    /** Serves a queue step: the disposition if the call is done, or empty to go on to the step's {@code next}. */
     @FunctionalInterface
     public interface QueueStep {
-        String serve(CallControl call, CallContext ctx, Step.Queue step);
+        Optional<Disposition> serve(CallControl call, CallContext ctx, Step.Queue step);
     }
 
     /** Pauses or resumes the call's recording; false if it has none. */
@@ -77,18 +78,18 @@ public final class StepInterpreter {
     }
 
     /** Walks the nodes; returns the disposition. Throws {@link CallEndedException} when the caller hangs up. */
-    public String run(CallControl call, CallContext ctx) {
+    public Disposition run(CallControl call, CallContext ctx) {
         String next = ctx.flow.start();
         for (int n = 0; next != null; n++) {
             if (n >= MAX_STEPS) {
                 log.warn("call={} event=flow_loop flow={} node={}", call.id(), ctx.flow.name(), next);
-                return "flow_loop";
+                return Disposition.Ended.FLOW_LOOP;
             }
             Step step = ctx.flow.step(next);
             calls.event(call.id(), "node", Map.of("node", step.id()));
             if (step instanceof Step.Queue q) {
-                String outcome = queue.serve(call, ctx, q);
-                if (outcome != null) return outcome;
+                Optional<Disposition> outcome = queue.serve(call, ctx, q);
+                if (outcome.isPresent()) return outcome.get();
                 next = q.next();
                 continue;
             }
@@ -115,7 +116,7 @@ public final class StepInterpreter {
                 }
             };
         }
-        return "flow_hangup";
+        return Disposition.Ended.FLOW_HANGUP;
     }
 
     private String predict(CallControl call, CallContext ctx, Step.PredictIssue p) {

@@ -114,7 +114,7 @@ class StepInterpreterTest {
         };
         StepInterpreter.QueueStep queue = (c, ctx, q) -> {
             queuedTo.add(q.queue() + ":" + ctx.vars.get("reason"));
-            return "talked_to_agent_caller_hung_up";
+            return Optional.of(new Disposition.TalkedToAgent("caller"));
         };
         return new StepInterpreter(prompts, asr, () -> confirmThreshold, calls, queue,
                 (id, pause, by) -> recordingSwitches.add(id + ":" + pause + ":" + by));
@@ -134,7 +134,7 @@ class StepInterpreterTest {
     void predictedReasonConfirmedWithYesGoesStraightToTheQueue() {
         answers.add("yes");
 
-        String disposition = interpreter(0.0).run(call, known(0.9));
+        String disposition = interpreter(0.0).run(call, known(0.9)).code();
 
         assertThat(disposition).isEqualTo("talked_to_agent_caller_hung_up");
         assertThat(calls.nodes()).containsExactly("greet", "predict", "confirm", "queue");
@@ -148,7 +148,7 @@ class StepInterpreterTest {
         answers.add("no");
         answers.add("my internet is down again");
 
-        String disposition = interpreter(0.0).run(call, known(0.9));
+        String disposition = interpreter(0.0).run(call, known(0.9)).code();
 
         assertThat(disposition).isEqualTo("talked_to_agent_caller_hung_up");
         assertThat(calls.nodes()).containsExactly("greet", "predict", "confirm", "ask", "queue");
@@ -211,7 +211,7 @@ class StepInterpreterTest {
     void silenceAtTheMenuRetriesThenTakesTheFallback() {
         answers.add("purple elephants");
 
-        String disposition = interpreter(0.0).run(call, unknown());
+        String disposition = interpreter(0.0).run(call, unknown()).code();
 
         assertThat(disposition).isEqualTo("flow_hangup");
         assertThat(calls.nodes()).containsExactly("greet", "predict", "ask", "menu", "bye", "end");
@@ -273,6 +273,6 @@ class StepInterpreterTest {
                 "b", new Step.Switch("b", 2, "x", Map.of(), "a")), Duration.ZERO);
         var ctx = new CallContext("c1", SET, flow, CompletableFuture.completedFuture(new CallContext.Lookup(Optional.empty(), Optional.empty())));
 
-        assertThat(interpreter(0.0).run(call, ctx)).isEqualTo("flow_loop");
+        assertThat(interpreter(0.0).run(call, ctx).code()).isEqualTo("flow_loop");
     }
 }
