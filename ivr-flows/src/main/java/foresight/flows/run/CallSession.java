@@ -85,11 +85,14 @@ final class CallSession {
                 peer == null || peer.rttMs() < 0 ? "-" : String.format("%.1f", peer.rttMs()));
     }
 
-    /** The row's end and the timeline's last entry. Never throws: the call is over whatever the database says. */
+    /**
+     * The timeline's last entry, then the row's end: whoever sees the row ended finds the whole timeline. Never
+     * throws: the call is over whatever the database says.
+     */
     void ended(Disposition disposition) {
         try {
-            s.calls().ended(call.id(), s.clock().instant(), disposition.status(), disposition.code());
             event("ended", Map.of("status", disposition.status(), "disposition", disposition.code()));
+            s.calls().ended(call.id(), s.clock().instant(), disposition.status(), disposition.code());
         } catch (RuntimeException e) {
             log.error("call={} event=call_row_update_failed", call.id(), e);
         }
