@@ -172,6 +172,7 @@ public final class Server implements AutoCloseable {
         };
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
                 transcripts, new RecordingStore(Path.of(config.recording().dir())), acd, predictor, clock, dialer));
+        toClose.add(runner); // after the SIP gateway has stopped, writes the call rows still queued; before the database closes
         var g = sc.guard();
         guard = new FloodGuard(new FloodGuard.Settings(g.requestsPerSecond(), g.burst(), g.maxAuthFailures(), Duration.ofMinutes(g.banMinutes()),
                 g.maxCallsPerSecond()), foresight.sip.guard.TrustedPeers.of(sc.trusted()), clock);
@@ -240,6 +241,9 @@ public final class Server implements AutoCloseable {
                 .description("new calls answered 503: the node was at sip.guard.maxCallsPerSecond").register(metrics);
         FunctionCounter.builder("foresight_predictor_not_promoted", training, PredictorTraining::notPromoted)
                 .description("retrained issue predictors kept out because they validated worse than the live one").register(metrics);
+        FunctionCounter.builder("foresight_call_write_failures", runner, FlowRunner::failedWrites)
+                .description("call-row and timeline writes that failed (each logged with its call id)").register(metrics);
+        Gauge.builder("foresight_call_writes_pending", runner, FlowRunner::pendingWrites).description("call-row and timeline writes queued for the database").register(metrics);
         alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),

@@ -315,7 +315,8 @@ class HotlineEndToEndTest {
         CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
         qaCallId = c.id();
         var hits = await("transcribed and checked").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> transcripts.qaHits(c.id()), h -> transcripts.fullText(c.id()).isPresent());
+                // hits read after the full text is there: read before, they could be the empty list of a moment earlier
+                .until(() -> transcripts.fullText(c.id()).isPresent() ? transcripts.qaHits(c.id()) : null, java.util.Objects::nonNull);
         Long agentJoined = transcripts.agentJoinedMs(c.id());
         assertThat(agentJoined).as("the agent's part starts after the IVR").isGreaterThan(3000L);
         var greeting = hits.stream().filter(h -> h.category().equals("greeting")).findFirst().orElseThrow(() -> new AssertionError("no greeting hit in " + hits));
