@@ -56,6 +56,10 @@ import java.util.function.Supplier;
  * Time comes from the injected {@link Clock}; timers (expiries, registration sync, waiting callers' wake-ups) run on
  * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
  * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
+ *
+ * <p>Why this class is still long (~720 lines): it keeps the public view records the pages and the API read
+ * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...) and the caller-side wait-and-ring loop; moving those
+ * out ({@code CallerWait}, a views file) is the next step, held back while the pages and flows were being moved.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
