@@ -31,6 +31,15 @@ class AcdVirtualTimeTest {
         return a;
     }
 
+    /**
+     * The real scheduler ticks every 250 ms for as long as callers wait; virtual time only ticks when a test advances
+     * it. A caller's thread that had not yet gone back to its inbox when the last step's tick fired (a busy machine)
+     * would then wait for a tick that never comes: keep virtual time ticking, at most 50 s more, until it has left.
+     */
+    private void keepTickingUntilDone(CompletableFuture<?> outcome) throws InterruptedException {
+        for (int i = 0; i < 200 && !outcome.isDone(); i++) time.advanceInSteps(Duration.ofMillis(250), Duration.ofMillis(250));
+    }
+
     private static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
         for (int i = 0; i < 200 && !cond.getAsBoolean(); i++) Thread.sleep(25);
         assertThat(cond.getAsBoolean()).as("condition within 5 s").isTrue();
@@ -58,6 +67,7 @@ class AcdVirtualTimeTest {
         var outcome = CompletableFuture.supplyAsync(() -> acd.serve(call, q, a -> { }), r -> Thread.ofVirtual().start(r));
         await(() -> acd.state(1) == Acd.AgentState.NOT_READY); // rang out once: the limit
         time.advanceInSteps(Duration.ofSeconds(2), Duration.ofMillis(250));
+        keepTickingUntilDone(outcome);
         assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo(new AcdOutcome.TimedOut());
         assertThat(acd.state(1)).isEqualTo(Acd.AgentState.NOT_READY);
         time.advance(Duration.ofMinutes(4));
@@ -77,6 +87,7 @@ class AcdVirtualTimeTest {
         Thread.sleep(50);
         assertThat(outcome).as("still waiting at 9 min 59 s").isNotDone();
         time.advanceInSteps(Duration.ofSeconds(2), Duration.ofMillis(250));
+        keepTickingUntilDone(outcome);
         assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo(new AcdOutcome.TimedOut());
         assertThat(acd.waiting("cards")).isZero();
     }
