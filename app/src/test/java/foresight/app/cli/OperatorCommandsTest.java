@@ -6,11 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,22 +27,7 @@ class OperatorCommandsTest {
     @TempDir Path tmp;
 
     /** What a CLI run printed and returned. */
-    record Run(int code, String out, String err) {}
-
-    private static Run cli(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = new CommandLine(new Main()).execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    private static CliRun cli(String... args) { return CliRun.of(args); }
 
     private Path copyExample() throws IOException {
         Path dir = tmp.resolve("hotline");
@@ -61,8 +43,8 @@ class OperatorCommandsTest {
 
     @Test
     void simulateShowsPromptsPredictionWhatTheCallerSaidMeansThePathAndTheQueue() {
-        Run r = cli("simulate", EXAMPLE.toString(), "--from", "+15550100", "--say", "yes");
-        assertThat(r.code()).as(r.err()).isZero();
+        CliRun r = cli("simulate", EXAMPLE.toString(), "--from", "+15550100", "--say", "yes");
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("caller +15550100: Alice Carter (gold, demo customer)")
                 .containsPattern("prediction: refund, confidence 0\\.\\d\\d: \"Are you calling about your refund for order 456\\?\"")
                 .contains("[greet] say \"Thank you for calling Foresight Bank.\"")
@@ -74,8 +56,8 @@ class OperatorCommandsTest {
 
     @Test
     void simulateTakesSaysAndPressesInTheOrderGivenByTheNodesThatListen() {
-        Run r = cli("simulate", EXAMPLE.toString(), "--from", "+15550199", "--say", "hmm", "--press", "7", "--say", "two");
-        assertThat(r.code()).as(r.err()).isZero();
+        CliRun r = cli("simulate", EXAMPLE.toString(), "--from", "+15550199", "--say", "hmm", "--press", "7", "--say", "two");
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("caller +15550199: unknown number").contains("prediction: none")
                 .contains("[predict] predict_issue no prediction → ask_reason")
                 .contains("caller says \"hmm\" → no reason → menu")
@@ -88,13 +70,13 @@ class OperatorCommandsTest {
     void simulateReadsTurnsFromAScriptAndReportsABadLineAsFileLine() throws IOException {
         Path script = tmp.resolve("turns.txt");
         Files.writeString(script, "# an unknown caller\nsay \"I lost my card\"\n");
-        Run r = cli("simulate", EXAMPLE.toString(), "--script", script.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        CliRun r = cli("simulate", EXAMPLE.toString(), "--script", script.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("caller says \"I lost my card\" → reason card_lost").contains("end: queue cards");
 
         Files.writeString(script, "say yes\nshout hello\n");
-        Run bad = cli("simulate", EXAMPLE.toString(), "--script", script.toString());
-        assertThat(bad.code()).isEqualTo(1);
+        CliRun bad = cli("simulate", EXAMPLE.toString(), "--script", script.toString());
+        assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains(script + ":2: expected 'say WORDS' or 'press KEY' (one of 0-9, * or #), was 'shout hello'");
     }
 
@@ -103,10 +85,10 @@ class OperatorCommandsTest {
         Path dir = copyExample();
         Path flow = dir.resolve("flows/hotline.yml");
         Files.writeString(flow, Files.readString(flow).replace("    next: predict\n", "    next: predictt\n").replace("    retries: 2\n", "    retires: 2\n"));
-        Run validate = cli("validate", dir.toString());
-        Run simulate = cli("simulate", dir.toString(), "--say", "yes");
-        assertThat(validate.code()).isEqualTo(1);
-        assertThat(simulate.code()).isEqualTo(1);
+        CliRun validate = cli("validate", dir.toString());
+        CliRun simulate = cli("simulate", dir.toString(), "--say", "yes");
+        assertThat(validate.exit()).isEqualTo(1);
+        assertThat(simulate.exit()).isEqualTo(1);
         assertThat(validate.err()).contains(flow + ":").contains("unknown key 'retires'").contains("unknown node 'predictt'");
         assertThat(simulate.err()).isEqualTo(validate.err());
         assertThat(cli("test-flows", dir.toString()).err()).isEqualTo(validate.err());
@@ -114,8 +96,8 @@ class OperatorCommandsTest {
 
     @Test
     void theExampleFlowTestsPassAndExitZero() {
-        Run r = cli("test-flows", EXAMPLE.toString());
-        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        CliRun r = cli("test-flows", EXAMPLE.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
         List<String> results = r.out().lines().filter(l -> l.startsWith("PASS ") || l.startsWith("FAIL ")).toList();
         assertThat(results).hasSizeGreaterThanOrEqualTo(5).allSatisfy(l -> assertThat(l).startsWith("PASS "));
         assertThat(r.out()).containsPattern("\\d+ test\\(s\\), \\d+ passed, 0 failed");
@@ -135,8 +117,8 @@ class OperatorCommandsTest {
                       - say: "where is my refund"
                         expect: { queue: cards }
                 """);
-        Run r = cli("test-flows", dir.toString());
-        assertThat(r.code()).isEqualTo(1);
+        CliRun r = cli("test-flows", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL Carol's failed payment is routed to the cards team — " + test
                         + ":7: turn 2 (say \"where is my refund\"): expected queue cards; got route → to_refunds, then the call ended: queue refunds (agent skills: refunds), reason refund")
                 .contains("PASS Alice confirms the predicted refund")
@@ -155,8 +137,8 @@ class OperatorCommandsTest {
                       - press: 12
                         expect: { node: ask_reson }
                 """);
-        Run r = cli("test-flows", dir.toString());
-        assertThat(r.code()).isEqualTo(1);
+        CliRun r = cli("test-flows", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(test + ":5: test 'typo' turn 1: 'press' is one key (0-9, * or #), was '12'")
                 .contains(test + ":6: test 'typo' turn 1: expect: node 'ask_reson' does not exist in flow 'hotline' (did you mean 'ask_reason'?)");
         assertThat(r.out()).doesNotContain("PASS");
@@ -164,8 +146,8 @@ class OperatorCommandsTest {
 
     @Test
     void schemaWritesTheCheckedInSchemasAndTheServerServesThemWithoutAToken() throws Exception {
-        Run r = cli("schema", "--out", tmp.resolve("schemas").toString());
-        assertThat(r.code()).isZero();
+        CliRun r = cli("schema", "--out", tmp.resolve("schemas").toString());
+        assertThat(r.exit()).isZero();
         for (String name : OperatorSchemas.names()) {
             assertThat(tmp.resolve("schemas/" + name + ".json")).hasSameTextualContentAs(EXAMPLE.resolve("schemas/" + name + ".json"));
         }

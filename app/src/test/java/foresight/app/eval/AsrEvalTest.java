@@ -1,12 +1,9 @@
 package foresight.app.eval;
 
-import foresight.app.cli.Main;
+import foresight.app.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,22 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AsrEvalTest {
     @TempDir Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run cli(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    private static CliRun cli(String... args) { return CliRun.of(args); }
 
     private Path config() throws Exception {
         Path yml = dir.resolve("foresight.yml");
@@ -54,7 +36,7 @@ class AsrEvalTest {
                 My money is nowhere to be found,missing
                 """);
         Path set = dir.resolve("set");
-        Run made = cli("asr-testset", "--from", csv.toString(), "--n", "0", "--voices", "en-us", set.toString());
+        CliRun made = cli("asr-testset", "--from", csv.toString(), "--n", "0", "--voices", "en-us", set.toString());
         assertThat(made.exit()).as(made.err()).isZero();
         assertThat(made.out()).contains("3 files");
         return set;
@@ -65,7 +47,7 @@ class AsrEvalTest {
     @Test
     void moonshineTranscribesThePhonePathWithFewErrorsAndWritesOneRowPerFile() throws Exception {
         Path set = testSet(), rows = dir.resolve("hyp.csv");
-        Run r = cli("asr-eval", set.toString(), "--out", rows.toString(), "--recogniser", "moonshine", "-c", config().toString());
+        CliRun r = cli("asr-eval", set.toString(), "--out", rows.toString(), "--recogniser", "moonshine", "-c", config().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("open recogniser moonshine");
         String last = lastLine(r.out());
@@ -79,7 +61,7 @@ class AsrEvalTest {
     @Test
     void voskCanBeChosenInsteadOnTheSameSet() throws Exception {
         Path set = testSet();
-        Run r = cli("asr-eval", set.toString(), "--recogniser", "vosk", "-c", config().toString());
+        CliRun r = cli("asr-eval", set.toString(), "--recogniser", "vosk", "-c", config().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("open recogniser vosk");
         assertThat(lastLine(r.out())).matches("wer=[01]\\.\\d{4} n=3 audio_s=\\d+\\.\\d cpu_s=\\d+\\.\\d");
@@ -89,7 +71,7 @@ class AsrEvalTest {
     void aRecordingWithoutItsReferenceTextIsNamedNotAStackTrace() throws Exception {
         Path set = testSet();
         Files.delete(set.resolve("001-en-us.txt"));
-        Run r = cli("asr-eval", set.toString(), "-c", config().toString());
+        CliRun r = cli("asr-eval", set.toString(), "-c", config().toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no reference text").contains("001-en-us.txt").doesNotContain("Exception");
     }
@@ -122,7 +104,7 @@ class AsrEvalTest {
                 I got charged a fee for transferring money,fee,001-en-us.wav
                 My money is nowhere to be found,missing,002-en-us.wav
                 """);
-        Run r = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken", "-c", config().toString());
+        CliRun r = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken", "-c", config().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("spoken through audio files -> G.711 -> moonshine");
         assertThat(lastLine(r.out())).matches("accuracy=1\\.0000 macro_f1=1\\.0000 n=3 wer=0\\.\\d{4}");

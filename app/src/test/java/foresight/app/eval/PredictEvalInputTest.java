@@ -1,12 +1,9 @@
 package foresight.app.eval;
 
-import foresight.app.cli.Main;
+import foresight.app.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,22 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PredictEvalInputTest {
     @TempDir Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run cli(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    private static CliRun cli(String... args) { return CliRun.of(args); }
 
     /** 400 customers, each with one event of two made-up types and one call an hour later about it. */
     private void writeSmallHistory() throws Exception {
@@ -52,7 +34,7 @@ class PredictEvalInputTest {
         Files.writeString(dir.resolve("calls.csv"), calls);
     }
 
-    private static void assertOneLineError(Run r, String... fragments) {
+    private static void assertOneLineError(CliRun r, String... fragments) {
         assertThat(r.exit()).as("exit code; stderr: " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as("stderr: " + r.err()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -100,7 +82,7 @@ class PredictEvalInputTest {
         Files.writeString(dir.resolve("calls.csv"), calls, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("events.csv"), events, java.nio.file.StandardOpenOption.APPEND);
         Path predictions = dir.resolve("predictions.csv");
-        Run r = cli("predict-eval", dir.toString(), "--predictions", predictions.toString());
+        CliRun r = cli("predict-eval", dir.toString(), "--predictions", predictions.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> last = r.out().lines().filter(l -> !l.isBlank()).toList();
         assertThat(last.getLast()).matches("top1=[01]\\.\\d{4} top3=[01]\\.\\d{4} n=\\d+ p99_ms=\\d+\\.\\d{3} confirm_precision=([01]\\.\\d{4}|nan) confirm_coverage=[01]\\.\\d{4}");
