@@ -257,6 +257,7 @@ public final class Server implements AutoCloseable {
         http = new HttpApi(calls, transcripts, users, metrics, this::health, () -> training.trainNow()).recordingControl(runner::pauseRecording)
                 .predictorStatus(training::status).flowVersions(flowVersions).recordingStorage(storage).contactCenter(contact)
                 .digest(new foresight.app.digest.DigestPages(digests, clock))
+                .flowPage(flows::current, new foresight.db.call.FlowTrafficRepository(db.dsl()), config.operator().entryFlow())
                 .start(config.http().host(), config.http().port());
         toClose.add(http);
         log.info("event=server_ready sip={}:{} http={} ms={}", sc.host(), sc.port(), http.port(), (System.nanoTime() - t0) / 1_000_000);

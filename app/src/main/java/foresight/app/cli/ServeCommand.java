@@ -57,6 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
         String web = "http://" + ("0.0.0.0".equals(c.http().host()) ? host : c.http().host()) + ":" + server.httpPort();
         out.append(" Agent page:        ").append(web).append("/agent   (log in with the agent's SIP user and password)\n");
         out.append(" Wallboard:         ").append(web).append("/wallboard   (log in with the admin token)\n");
+        out.append(" Flows:             ").append(web).append("/flows   (operator or admin token: diagrams with today's traffic, versions, rollback)\n");
         out.append("\n Demo callers (set your softphone's user/display number to one of these):\n");
         for (var d : DemoData.CALLERS) out.append(String.format("   %-11s %-22s %s%n", d.phone(), d.who(), d.expect()));
         out.append("\n Demo agents (register a softphone to ").append(host).append(':').append(c.sip().port()).append(", realm ").append(c.sip().realm()).append("):\n");

@@ -77,6 +77,17 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private foresight.app.flows.FlowVersions flowVersions;
+    private java.util.function.Supplier<foresight.flows.model.FlowSet> liveFlows;
+    private foresight.db.call.FlowTrafficRepository flowTraffic;
+    private String entryFlow;
+
+    /** Adds the operators' flow page ({@code /flows}): the live flows drawn with each day's traffic, versions and rollback. */
+    public HttpApi flowPage(java.util.function.Supplier<foresight.flows.model.FlowSet> flows, foresight.db.call.FlowTrafficRepository traffic, String entryFlow) {
+        this.liveFlows = flows;
+        this.flowTraffic = traffic;
+        this.entryFlow = entryFlow;
+        return this;
+    }
 
     /** Every version of the operator files that went live, newest first, with its diff (operator or admin). */
     private void flowVersions(Context ctx) throws Exception {
@@ -167,6 +178,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
             qa.register(cfg.routes);
             if (contact != null) contact.register(cfg.routes);
+            if (liveFlows != null) {
+                new FlowPages(liveFlows, flowTraffic, flowVersions, users, templates, auth, java.time.Clock.systemUTC(), entryFlow).register(cfg.routes);
+            }
             if (digest != null) {
                 cfg.routes.get("/digest", digest::page, Access.ADMIN, Access.SUPERVISOR);
                 cfg.routes.get("/api/digest", digest::json, Access.ADMIN, Access.SUPERVISOR);

@@ -102,6 +102,12 @@ public final class CallRepository {
                 .set(CALL_EVENTS.DETAIL, JSONB.valueOf(JsonText.write(detail))).execute();
     }
 
+    /** An event that happened at {@code at} (written later, off the caller's thread: its time is when it happened, not when it was written). */
+    public void event(String callId, String type, Map<String, ?> detail, Instant at) {
+        dsl.insertInto(CALL_EVENTS).set(CALL_EVENTS.CALL_ID, callId).set(CALL_EVENTS.TYPE, type)
+                .set(CALL_EVENTS.DETAIL, JSONB.valueOf(JsonText.write(detail))).set(CALL_EVENTS.AT, odt(at)).execute();
+    }
+
     /**
      * The agent's wrap-up of a call: how it ended and what it was really about. A corrected reason overrides the
      * caller's confirmation as the call's label for the issue predictor (see {@link #labelledCalls}).

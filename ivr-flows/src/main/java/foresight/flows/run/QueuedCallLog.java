@@ -22,7 +22,11 @@ public final class QueuedCallLog implements CallLog {
 
     @Override public void customer(String id, long customerId) { writer.submit(id, "customer", () -> calls.customer(id, customerId)); }
 
-    @Override public void event(String id, String type, Map<String, ?> detail) { writer.submit(id, "event:" + type, () -> calls.event(id, type, detail)); }
+    @Override
+    public void event(String id, String type, Map<String, ?> detail) {
+        Instant at = Instant.now(); // when it happened; the write may come a little later
+        writer.submit(id, "event:" + type, () -> calls.event(id, type, detail, at));
+    }
 
     @Override
     public void prediction(String id, String reason, double confidence, String phrase) {

@@ -125,6 +125,7 @@ public final class WebAuth {
     private static String loginPage(String path) {
         if (path.startsWith("/agent")) return "/agent/login";
         if (path.startsWith("/wallboard")) return "/wallboard/login";
+        if (path.startsWith("/flows")) return "/flows/login";
         return "/qa/login";
     }
 
