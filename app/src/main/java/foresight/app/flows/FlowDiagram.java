@@ -48,9 +48,9 @@ public final class FlowDiagram {
     public static List<Edge> edges(Flow flow) {
         Map<String, Map<String, List<String>>> byPair = new LinkedHashMap<>();
         for (Step s : ordered(flow)) {
-            for (String[] e : outgoing(s)) {
-                if (e[0] == null || !flow.steps().containsKey(e[0])) continue;
-                byPair.computeIfAbsent(s.id(), k -> new LinkedHashMap<>()).computeIfAbsent(e[0], k -> new ArrayList<>()).add(e[1]);
+            for (Exit e : outgoing(s)) {
+                if (e.to() == null || !flow.steps().containsKey(e.to())) continue;
+                byPair.computeIfAbsent(s.id(), k -> new LinkedHashMap<>()).computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e.condition());
             }
         }
         List<Edge> out = new ArrayList<>();
@@ -59,35 +59,38 @@ public final class FlowDiagram {
         return out;
     }
 
-    /** Target, label pairs of one node, in the order its YAML names them. */
-    static List<String[]> outgoing(Step s) {
-        List<String[]> e = new ArrayList<>();
+    /** One way out of a node: where to, and on what condition ("" when it always goes on). */
+    record Exit(String to, String condition) {}
+
+    /** The ways out of one node, in the order its YAML names them. */
+    static List<Exit> outgoing(Step s) {
+        List<Exit> e = new ArrayList<>();
         switch (s) {
-            case Step.Say x -> e.add(new String[] {x.next(), ""});
+            case Step.Say x -> e.add(new Exit(x.next(), ""));
             case Step.PredictIssue x -> {
-                e.add(new String[] {x.found(), "found"});
-                e.add(new String[] {x.none(), "none"});
+                e.add(new Exit(x.found(), "found"));
+                e.add(new Exit(x.none(), "none"));
             }
             case Step.Confirm x -> {
-                e.add(new String[] {x.yes(), "yes"});
-                e.add(new String[] {x.no(), "no"});
-                e.add(new String[] {x.unclear(), "unclear"});
+                e.add(new Exit(x.yes(), "yes"));
+                e.add(new Exit(x.no(), "no"));
+                e.add(new Exit(x.unclear(), "unclear"));
             }
             case Step.Ask x -> {
-                e.add(new String[] {x.matched(), "matched"});
-                e.add(new String[] {x.nomatch(), "no match"});
+                e.add(new Exit(x.matched(), "matched"));
+                e.add(new Exit(x.nomatch(), "no match"));
             }
             case Step.Menu x -> {
-                x.options().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(o -> e.add(new String[] {o.getValue(), "press " + o.getKey()}));
-                e.add(new String[] {x.fallback(), "fallback"});
+                x.options().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(o -> e.add(new Exit(o.getValue(), "press " + o.getKey())));
+                e.add(new Exit(x.fallback(), "fallback"));
             }
-            case Step.SetVars x -> e.add(new String[] {x.next(), ""});
+            case Step.SetVars x -> e.add(new Exit(x.next(), ""));
             case Step.Switch x -> {
-                x.cases().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> e.add(new String[] {c.getValue(), x.variable() + " = " + c.getKey()}));
-                e.add(new String[] {x.otherwise(), "otherwise"});
+                x.cases().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> e.add(new Exit(c.getValue(), x.variable() + " = " + c.getKey())));
+                e.add(new Exit(x.otherwise(), "otherwise"));
             }
-            case Step.Queue x -> e.add(new String[] {x.next(), "no agent in time"});
-            case Step.Record x -> e.add(new String[] {x.next(), ""});
+            case Step.Queue x -> e.add(new Exit(x.next(), "no agent in time"));
+            case Step.Record x -> e.add(new Exit(x.next(), ""));
             case Step.Hangup x -> { }
         }
         return e;
@@ -159,7 +162,7 @@ public final class FlowDiagram {
         for (int i = 0; i < layers; i++) rows.add(new ArrayList<>());
         for (String n : topo) rows.get(layer.get(n)).add(n);
         // Long edges get a virtual node ("lane") in every layer they cross; segments join adjacent layers only.
-        List<String[]> segments = new ArrayList<>();
+        List<Segment> segments = new ArrayList<>();
         Map<Edge, List<String>> chains = new LinkedHashMap<>();
         int v = 0;
         for (Edge e : edges) {
@@ -171,10 +174,10 @@ public final class FlowDiagram {
                 rows.get(l).add(lane);
                 layer.put(lane, l);
                 chain.add(lane);
-                segments.add(new String[] {prev, lane});
+                segments.add(new Segment(prev, lane));
                 prev = lane;
             }
-            segments.add(new String[] {prev, e.to()});
+            segments.add(new Segment(prev, e.to()));
             chains.put(e, chain);
         }
         // Barycentre sweeps, down then up: each item under (or over) the mean position of its neighbours.
@@ -190,8 +193,8 @@ public final class FlowDiagram {
                 for (String n : row) {
                     double sum = 0;
                     int cnt = 0;
-                    for (String[] seg : segments) {
-                        String nb = seg[1].equals(n) ? seg[0] : seg[0].equals(n) ? seg[1] : null;
+                    for (Segment seg : segments) {
+                        String nb = seg.lower().equals(n) ? seg.upper() : seg.upper().equals(n) ? seg.lower() : null;
                         if (nb != null && layer.get(nb) == other) {
                             sum += centre(rows, other, pos.get(nb));
                             cnt++;
@@ -229,6 +232,17 @@ public final class FlowDiagram {
 
     static final int LANE = 16;
 
+    /** A piece of an edge between two adjacent layers (real nodes or lanes). */
+    private record Segment(String upper, String lower) {}
+
+    /** A depth-first search frame: a node and the index of the next of its edges to follow. */
+    private static final class Frame {
+        final String node;
+        int next;
+
+        Frame(String node) { this.node = node; }
+    }
+
     private static int rowWidth(List<String> row) {
         int w = 0;
         for (String n : row) w += n.startsWith("~") ? LANE + GAP_X / 2 : W + GAP_X;
@@ -251,27 +265,26 @@ public final class FlowDiagram {
         succ.keySet().forEach(roots::add);
         for (String root : roots) {
             if (done.contains(root) || !succ.containsKey(root)) continue;
-            // Iterative DFS: a frame is a node and the index of its next edge.
-            Deque<Object[]> stack = new ArrayDeque<>();
-            stack.push(new Object[] {root, 0});
+            Deque<Frame> stack = new ArrayDeque<>();
+            stack.push(new Frame(root));
             onPath.add(root);
             while (!stack.isEmpty()) {
-                Object[] f = stack.peek();
-                String n = (String) f[0];
+                Frame f = stack.peek();
+                String n = f.node;
                 List<Edge> out = edges.stream().filter(e -> e.from().equals(n)).toList();
-                int i = (Integer) f[1];
+                int i = f.next;
                 if (i >= out.size()) {
                     stack.pop();
                     onPath.remove(n);
                     done.add(n);
                     continue;
                 }
-                f[1] = i + 1;
+                f.next = i + 1;
                 Edge e = out.get(i);
                 if (onPath.contains(e.to())) back.add(e);
                 else if (!done.contains(e.to())) {
                     onPath.add(e.to());
-                    stack.push(new Object[] {e.to(), 0});
+                    stack.push(new Frame(e.to()));
                 }
             }
         }
@@ -339,7 +352,7 @@ public final class FlowDiagram {
                 int x = a.cx();
                 int y = a.y() + H;
                 p.append('M').append(x).append(',').append(y);
-                double[] first = null;
+                double[] first = null; // the first stretch: x0, y0, x1, y1
                 for (int i = 0; i <= lanes.size(); i++) {
                     int nx = i < lanes.size() ? lanes.get(i) : b.cx();
                     int ny = a.y() + (i + 1) * (H + GAP_Y);
