@@ -131,7 +131,10 @@ public final class Server implements AutoCloseable {
         FlowRegistry.Gate gate = config.operator().requireTests()
                 ? new foresight.app.flows.FlowTestGate(Path.of(config.operator().dir()), config.operator().entryFlow(), customers, clock)
                 : candidate -> java.util.List.of();
-        flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(Duration.ofMillis(config.operator().reloadIntervalMillis()));
+        // One small pool runs every periodic job (flow reload, retraining, retention, uploads, queue alerts): no sleep loops.
+        var timers = java.util.concurrent.Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("timer-", 0).factory());
+        toClose.add(timers::shutdownNow);
+        flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(timers, Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
         flowVersions = new foresight.app.flows.FlowVersions(Path.of(config.operator().dir()), new foresight.db.flow.FlowVersionRepository(db.dsl()), clock);
         boolean[] started = {false};
@@ -155,7 +158,7 @@ public final class Server implements AutoCloseable {
         var predictor = new CallReasonPredictor();
         predictorRef = predictor;
         training = new PredictorTraining(calls, customers, predictor, config.prediction().minExamples(), clock)
-                .every(Duration.ofMinutes(config.prediction().retrainMinutes()));
+                .every(timers, Duration.ofMinutes(config.prediction().retrainMinutes()));
         toClose.add(training);
         var ac = config.acd();
         acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, new Acd.Settings(ac.missedOffers(), Duration.ofMinutes(ac.notReadyMinutes()),
@@ -198,7 +201,7 @@ public final class Server implements AutoCloseable {
         log.info("event=recording_storage store={}", storage.describe());
         recordingStorage = storage;
         if (config.recording().retentionDays() > 0) {
-            retention = new RecordingRetention(transcripts, config.recording().retentionDays(), clock, storage).start();
+            retention = new RecordingRetention(transcripts, config.recording().retentionDays(), clock, storage).start(timers);
             toClose.add(retention);
         }
         TranscriptionWorker worker = null;
@@ -211,7 +214,7 @@ public final class Server implements AutoCloseable {
             toClose.add(worker);
         } else if (!(storage instanceof foresight.recording.storage.LocalStorage)) {
             // Transcribed elsewhere (scripts/foresight transcribe-worker): recordings go to the store at call end.
-            toClose.add(new foresight.recording.storage.RecordingUploader(transcripts, storage, Duration.ofMillis(config.transcription().pollIntervalMillis())).start());
+            toClose.add(new foresight.recording.storage.RecordingUploader(transcripts, storage, Duration.ofMillis(config.transcription().pollIntervalMillis())).start(timers));
         }
 
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -244,7 +247,7 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("foresight_call_write_failures", runner, FlowRunner::failedWrites)
                 .description("call-row and timeline writes that failed (each logged with its call id)").register(metrics);
         Gauge.builder("foresight_call_writes_pending", runner, FlowRunner::pendingWrites).description("call-row and timeline writes queued for the database").register(metrics);
-        alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook());
+        alerts = new AlertMonitor(acd, events, metrics, clock, ac.alertWebhook()).start(timers);
         toClose.add(alerts);
         var contact = new ContactPages(acd, events, alerts, agents, customers, calls, transcripts, users, new AcdRepository(db.dsl()),
                 flows::current, clock, config.operator().dir()).monitorControl(runner::monitor);

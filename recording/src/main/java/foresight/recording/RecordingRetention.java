@@ -19,7 +19,7 @@ public final class RecordingRetention implements AutoCloseable {
     private final TranscriptRepository repository;
     private final Duration keep;
     private final Clock clock;
-    private volatile Thread thread;
+    private volatile java.util.concurrent.ScheduledFuture<?> schedule;
 
     private final foresight.recording.storage.RecordingStorage storage;
 
@@ -57,25 +57,21 @@ public final class RecordingRetention implements AutoCloseable {
         }
     }
 
-    public RecordingRetention start() {
-        thread = Thread.ofVirtual().name("recording-retention").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    runOnce(clock.instant());
-                    Thread.sleep(Duration.ofHours(1));
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    log.error("event=retention_failed", e);
-                }
+    /** Deletes what has expired now and then every hour, on the server's {@code timers}. */
+    public RecordingRetention start(java.util.concurrent.ScheduledExecutorService timers) {
+        schedule = timers.scheduleWithFixedDelay(() -> {
+            try {
+                runOnce(clock.instant());
+            } catch (RuntimeException e) { // an exception would cancel the schedule: log it and try again in an hour
+                log.error("event=retention_failed", e);
             }
-        });
+        }, 0, 1, java.util.concurrent.TimeUnit.HOURS);
         return this;
     }
 
     @Override
     public void close() {
-        Thread t = thread;
-        if (t != null) t.interrupt();
+        var s = schedule;
+        if (s != null) s.cancel(false);
     }
 }

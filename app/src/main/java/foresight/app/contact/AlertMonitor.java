@@ -49,7 +49,7 @@ public final class AlertMonitor implements AutoCloseable {
     private final Map<String, AtomicInteger> alertGauges = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> queueGauges = new ConcurrentHashMap<>();
     private final Map<Acd.AgentState, AtomicInteger> agentGauges = new ConcurrentHashMap<>();
-    private final Thread thread;
+    private volatile java.util.concurrent.ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
     public AlertMonitor(Acd acd, EventHub hub, MeterRegistry metrics, Clock clock, String webhookUrl) {
@@ -63,7 +63,12 @@ public final class AlertMonitor implements AutoCloseable {
             agentGauges.put(st, g);
             Gauge.builder("foresight_agents", g, AtomicInteger::get).tags(Tags.of("state", st.name().toLowerCase())).description("agents in each state").register(metrics);
         }
-        thread = Thread.ofPlatform().daemon().name("alert-monitor").start(this::loop);
+    }
+
+    /** Checks every queue once a second on the server's {@code timers}. */
+    public AlertMonitor start(java.util.concurrent.ScheduledExecutorService timers) {
+        schedule = timers.scheduleWithFixedDelay(this::checkLogged, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        return this;
     }
 
     /** Alerts in force now, oldest first. */
@@ -73,16 +78,12 @@ public final class AlertMonitor implements AutoCloseable {
         return out;
     }
 
-    private void loop() {
-        while (!closed) {
-            try {
-                check();
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.error("event=alert_check_failed", e);
-            }
+    private void checkLogged() {
+        if (closed) return;
+        try {
+            check();
+        } catch (RuntimeException e) { // an exception would cancel the schedule: log it and check again in a second
+            log.error("event=alert_check_failed", e);
         }
     }
 
@@ -172,6 +173,7 @@ public final class AlertMonitor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        var s = schedule;
+        if (s != null) s.cancel(false);
     }
 }

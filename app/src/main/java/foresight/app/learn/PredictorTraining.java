@@ -38,7 +38,7 @@ public final class PredictorTraining implements AutoCloseable {
     private final int minExamples;
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
-    private volatile Thread schedule;
+    private volatile java.util.concurrent.ScheduledFuture<?> schedule;
     private final java.util.concurrent.atomic.AtomicLong notPromoted = new java.util.concurrent.atomic.AtomicLong();
     private volatile String lastNote = "not trained yet"; // written by the training thread only
 
@@ -50,25 +50,15 @@ public final class PredictorTraining implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Trains now and every {@code interval} on a virtual thread. */
-    public PredictorTraining every(Duration interval) {
-        schedule = Thread.ofVirtual().name("predictor-training").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    trainNow();
-                    Thread.sleep(interval);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    log.error("event=predictor_training_failed", e);
-                    try {
-                        Thread.sleep(interval);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+    /** Trains now and then {@code interval} after each training ends, on the server's {@code timers}. */
+    public PredictorTraining every(java.util.concurrent.ScheduledExecutorService timers, Duration interval) {
+        schedule = timers.scheduleWithFixedDelay(() -> {
+            try {
+                trainNow();
+            } catch (RuntimeException e) { // an exception would cancel the schedule: log it and train again next time
+                log.error("event=predictor_training_failed", e);
             }
-        });
+        }, 0, interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -165,7 +155,7 @@ public final class PredictorTraining implements AutoCloseable {
 
     @Override
     public void close() {
-        Thread t = schedule;
-        if (t != null) t.interrupt();
+        var s = schedule;
+        if (s != null) s.cancel(false);
     }
 }

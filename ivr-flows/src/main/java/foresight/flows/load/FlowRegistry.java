@@ -36,7 +36,7 @@ public final class FlowRegistry implements AutoCloseable {
     private volatile String fingerprint = "";
     private volatile boolean running = true;
     private volatile java.util.function.Consumer<FlowSet> onLive = set -> {};
-    private Thread watcher;
+    private java.util.concurrent.ScheduledFuture<?> watcher;
 
     /** Loads the directory; fails if the first load has errors (there is no good version to keep). */
     public FlowRegistry(Path dir) throws FlowLoadException {
@@ -80,21 +80,16 @@ public final class FlowRegistry implements AutoCloseable {
 
     public Path dir() { return dir; }
 
-    /** Starts polling every {@code interval}. */
-    public FlowRegistry watch(Duration interval) {
-        watcher = Thread.ofVirtual().name("flow-reload").start(() -> {
-            while (running) {
-                try {
-                    Thread.sleep(interval);
-                    reloadIfChanged();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (RuntimeException e) {
-                    log.error("event=flow_reload_crashed dir={}", dir, e);
-                }
+    /** Looks for changed files every {@code interval} on the server's {@code timers}. */
+    public FlowRegistry watch(java.util.concurrent.ScheduledExecutorService timers, Duration interval) {
+        watcher = timers.scheduleWithFixedDelay(() -> {
+            if (!running) return;
+            try {
+                reloadIfChanged();
+            } catch (RuntimeException e) { // an exception would cancel the schedule: log it and look again next time
+                log.error("event=flow_reload_crashed dir={}", dir, e);
             }
-        });
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -140,6 +135,6 @@ public final class FlowRegistry implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (watcher != null) watcher.interrupt();
+        if (watcher != null) watcher.cancel(false);
     }
 }

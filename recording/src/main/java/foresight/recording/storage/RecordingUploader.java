@@ -23,7 +23,7 @@ public final class RecordingUploader implements AutoCloseable {
     private final AtomicLong uploaded = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean running = true;
-    private Thread thread;
+    private volatile java.util.concurrent.ScheduledFuture<?> schedule;
 
     public RecordingUploader(TranscriptRepository transcripts, RecordingStorage storage, Duration poll) {
         this.transcripts = transcripts;
@@ -31,26 +31,16 @@ public final class RecordingUploader implements AutoCloseable {
         this.poll = poll;
     }
 
-    public RecordingUploader start() {
-        thread = Thread.ofPlatform().name("recording-uploader").daemon().start(this::run);
-        return this;
-    }
-
-    private void run() {
-        while (running) {
+    /** Uploads what waits, then looks again {@code poll} after the queue ran dry, on the server's {@code timers}. */
+    public RecordingUploader start(java.util.concurrent.ScheduledExecutorService timers) {
+        schedule = timers.scheduleWithFixedDelay(() -> {
             try {
-                if (uploadWaiting() == 0) Thread.sleep(poll);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
+                while (running && uploadWaiting() > 0) { /* a full batch went up: there may be more */ }
+            } catch (RuntimeException e) { // an exception would cancel the schedule: log it and look again next time
                 log.warn("event=recording_upload_poll_failed error={}", e.toString());
-                try {
-                    Thread.sleep(poll);
-                } catch (InterruptedException ie) {
-                    return;
-                }
             }
-        }
+        }, 0, poll.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
     }
 
     /** Uploads what waits now; returns how many went up. */
@@ -77,13 +67,7 @@ public final class RecordingUploader implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        var s = schedule;
+        if (s != null) s.cancel(false);
     }
 }
