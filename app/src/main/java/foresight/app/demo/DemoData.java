@@ -67,10 +67,15 @@ public final class DemoData {
     /** Creates {@code username} with {@code role} and a fresh random token unless it exists; returns the token or null. */
     public static String ensureUser(UserRepository users, String username, String role) {
         if (users.exists(username)) return null;
-        byte[] b = new byte[24];
-        new java.security.SecureRandom().nextBytes(b);
-        String token = java.util.HexFormat.of().formatHex(b);
+        String token = newToken();
         users.upsert(username, role, token);
         return token;
+    }
+
+    /** A fresh random API token: 24 random bytes in hex. */
+    public static String newToken() {
+        byte[] b = new byte[24];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 }

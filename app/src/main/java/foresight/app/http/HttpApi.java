@@ -173,6 +173,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/predictor", this::predictor, CALL_READERS);
             cfg.routes.get("/flows/versions", this::flowVersions, Access.ADMIN, Access.OPERATOR);
             cfg.routes.post("/api/flows/rollback/{version}", this::rollback, Access.ADMIN);
+            cfg.routes.post("/api/users/{username}", this::userToken, Access.ADMIN);
             cfg.routes.get("/api/calls/{id}/recording", ctx -> qa.audio(ctx, "download"), QaPages.LISTENERS);
             cfg.routes.post("/api/calls/{id}/recording/pause", ctx -> pauseRecording(ctx, true), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
             cfg.routes.post("/api/calls/{id}/recording/resume", ctx -> pauseRecording(ctx, false), Access.ADMIN, Access.SUPERVISOR, Access.AGENT);
@@ -203,6 +204,24 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         ctx.contentType("application/schema+json; charset=utf-8").result(json);
+    }
+
+    /** Creates a user with {@code ?role=}, or gives an existing one that role and a new token; answers the token once (admin). */
+    private void userToken(Context ctx) {
+        WebAuth.Principal admin = WebAuth.principal(ctx);
+        String username = ctx.pathParam("username");
+        String role = ctx.queryParam("role");
+        if (!username.matches("[A-Za-z0-9._-]{1,64}") || role == null || Access.of(role).isEmpty()) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            ctx.json(Map.of("error", "need a user name of 1-64 letters, digits, . _ - and ?role= one of "
+                    + String.join(", ", java.util.Arrays.stream(Access.values()).map(a -> a.name().toLowerCase(java.util.Locale.ROOT)).toList())));
+            return;
+        }
+        String r = role.toLowerCase(java.util.Locale.ROOT);
+        String token = foresight.app.demo.DemoData.newToken();
+        users.upsert(username, r, token);
+        users.audit(admin.username(), "user_token", username + " as " + r);
+        ctx.json(Map.of("username", username, "role", r, "token", token));
     }
 
     /** The session store and login guard (tests look at them). */

@@ -60,9 +60,7 @@ class FlowPageEndToEndTest {
                 new ForesightConfig.Transcription(false, 200, 3), d.demo(), d.prediction(), d.acd());
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
-        var users = new UserRepository(server.database().dsl());
-        users.upsert("ops", "operator", "ops-token");
-        users.upsert("reviewer2", "qa", "qa2-token");
+        new UserRepository(server.database().dsl()).upsert("reviewer2", "qa", "qa2-token");
         phone = new TestPhone(46012, 46500);
     }
 
@@ -94,7 +92,18 @@ class FlowPageEndToEndTest {
         assertThat(disposition(callAndHangUpAt("+15550199", "ask_reason"))).isEqualTo("caller_hung_up");
 
         String base = "http://127.0.0.1:" + server.httpPort();
+        String opsToken;
         try (HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()) {
+            // The admin makes an operator (what `foresight user ops --role operator` asks a running server).
+            var created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/users/ops?role=operator"))
+                    .header("Authorization", "Bearer " + server.newAdminToken()).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            var m = java.util.regex.Pattern.compile("\"token\":\"([0-9a-f]+)\"").matcher(created.body());
+            assertThat(m.find()).as(created.body()).isTrue();
+            opsToken = m.group(1);
+            var byOperator = http.send(HttpRequest.newBuilder(URI.create(base + "/api/users/eve?role=admin"))
+                    .header("Authorization", "Bearer " + opsToken).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(byOperator.statusCode()).as("only admins make users").isEqualTo(403);
             var anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "/flows")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(anonymous.statusCode()).as("no session: to the login page").isEqualTo(302);
             assertThat(anonymous.headers().firstValue("Location")).hasValue("/flows/login");
@@ -102,7 +111,7 @@ class FlowPageEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(qa.statusCode()).as("a QA reviewer may not see the flows").isEqualTo(403);
             var opRollback = http.send(HttpRequest.newBuilder(URI.create(base + "/flows/rollback/" + server.health().get("flowVersion")))
-                    .header("Authorization", "Bearer ops-token").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + opsToken).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(opRollback.statusCode()).as("operators may not roll back").isEqualTo(403);
         }
 
@@ -112,7 +121,7 @@ class FlowPageEndToEndTest {
         WebDriver browser = new ChromeDriver(service, options);
         try {
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            login(browser, wait, base, "ops-token");
+            login(browser, wait, base, opsToken);
             WebElement flow = browser.findElement(By.id("flow-hotline"));
             assertThat(flow.findElement(By.id("calls-hotline")).getText()).isEqualTo("3");
             var hotline = foresight.flows.load.OperatorFiles.load(operatorDir).flows().get("hotline");
