@@ -335,6 +335,20 @@ public final class Server implements AutoCloseable {
     /** Where recordings are kept (local folder or S3 bucket). */
     public foresight.recording.storage.RecordingStorage recordingStorage() { return recordingStorage; }
 
+    /**
+     * A planned stop's first half: new calls and a proxy's OPTIONS probes are answered 503 (Kamailio's dispatcher
+     * moves on), calls in progress go on until they end or {@code max} has passed. Returns true when none is left.
+     * {@link #close} then stops the rest; calls still up at that point are ended and their rows marked.
+     */
+    public boolean drain(Duration max) throws InterruptedException {
+        long t0 = System.nanoTime();
+        sip.drain();
+        while (sip.activeLegs() > 0 && System.nanoTime() - t0 < max.toNanos()) Thread.sleep(200);
+        int left = sip.activeLegs();
+        log.info("event=drain_finished legs_left={} ms={}", left, (System.nanoTime() - t0) / 1_000_000);
+        return left == 0;
+    }
+
     @Override
     public void close() {
         for (int i = toClose.size() - 1; i >= 0; i--) {

@@ -172,6 +172,20 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     public int activeLegs() { return legs.size(); }
 
+    private volatile boolean draining;
+
+    /**
+     * Stops taking new calls: from now on a new INVITE is answered 503 with Retry-After (a proxy such as Kamailio's
+     * dispatcher tries its next node) and an OPTIONS outside a call 503 (its probe marks this node down); requests of calls in progress
+     * are served as before. Used before a planned stop ({@code SIGTERM}).
+     */
+    public void drain() {
+        draining = true;
+        log.info("event=drain_started legs={}", legs.size());
+    }
+
+    public boolean draining() { return draining; }
+
     // ---- inbound requests -------------------------------------------------------------------------------
 
     @Override
@@ -180,6 +194,11 @@ public final class SipGateway implements SipListener, AutoCloseable {
         if (!admitted(event)) return;
         try {
             if (rejectUnsupportedVersion(event)) return;
+            if (draining && (Request.OPTIONS.equals(request.getMethod()) || Request.INVITE.equals(request.getMethod()))
+                    && !legs.containsKey(callId(request))) { // a new call, or a proxy's probe; never a call in progress
+                refuse(event, "draining");
+                return;
+            }
             switch (request.getMethod()) {
                 case Request.INVITE -> onInvite(event);
                 case Request.ACK -> dialogs.onAck(request);

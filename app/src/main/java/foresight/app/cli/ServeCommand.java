@@ -28,6 +28,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // SIGTERM: stop taking calls and let those in progress finish (sip.drainSeconds) before closing.
+                if (config.sip().drainSeconds() > 0) server.drain(java.time.Duration.ofSeconds(config.sip().drainSeconds()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server.close();
             stopped.countDown();
         }, "shutdown"));

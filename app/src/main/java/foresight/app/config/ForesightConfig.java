@@ -53,9 +53,17 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
      */
     public record Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds,
                       int rtpTimeoutSeconds, int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted,
-                      int tlsPort, String tlsCert, String tlsKey, String srtp) {
+                      int tlsPort, String tlsCert, String tlsKey, String srtp, int drainSeconds) {
         public static final Sip DEFAULT = new Sip("auto", 5060, 20000, 30000, "foresight", 20, 60, 240, Guard.DEFAULT, "0.0.0.0", java.util.List.of(),
-                5061, "", "", "optional");
+                5061, "", "", "optional", 30);
+
+        /** Drain at most 30 s on SIGTERM. */
+        public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds, int rtpTimeoutSeconds,
+                   int maxCallMinutes, Guard guard, String bindHost, java.util.List<String> trusted, int tlsPort, String tlsCert, String tlsKey,
+                   String srtp) {
+            this(host, port, rtpPortMin, rtpPortMax, realm, ringTimeoutSeconds, rtpTimeoutSeconds, maxCallMinutes, guard, bindHost, trusted,
+                    tlsPort, tlsCert, tlsKey, srtp, 30);
+        }
 
         /** SRTP optional. */
         public Sip(String host, int port, int rtpPortMin, int rtpPortMax, String realm, int ringTimeoutSeconds, int rtpTimeoutSeconds,
