@@ -3,7 +3,8 @@ package foresight.sip;
 import foresight.call.Call;
 import foresight.media.pacing.Pacer;
 import foresight.media.rtp.RtpEngine;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +27,19 @@ import static org.awaitility.Awaitility.await;
 class DialogRequestsTest {
     static final int SERVER_PORT = 41960;
     static final int CLIENT_PORT = 41962;
-    private final Pacer pacer = new Pacer();
-    private final RtpEngine rtp = new RtpEngine("127.0.0.1", 41800, 41900, 1);
-    private final CompletableFuture<Call> serverCall = new CompletableFuture<>();
-    private volatile Consumer<Call> serverFlow = call -> { };
-    private SipGateway server;
-    private SipGateway client;
+    // One pair of gateways for the class (starting and stopping a SIP stack takes seconds); each test brings its own
+    // server-side flow and waits for its own call, and starts with no leg left from the one before.
+    private static Pacer pacer;
+    private static RtpEngine rtp;
+    private static SipGateway server;
+    private static SipGateway client;
+    private static volatile CompletableFuture<Call> serverCall;
+    private static volatile Consumer<Call> serverFlow;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
+        pacer = new Pacer();
+        rtp = new RtpEngine("127.0.0.1", 41800, 41900, 1);
         server = new SipGateway(config(SERVER_PORT), rtp, pacer, null, call -> {
             serverCall.complete(call);
             serverFlow.accept(call);
@@ -44,12 +49,19 @@ class DialogRequestsTest {
         client.start();
     }
 
-    @AfterEach
-    void stop() {
+    @BeforeEach
+    void freshCall() {
+        await("no leg left from the previous test").atMost(Duration.ofSeconds(10)).until(() -> server.activeLegs() == 0 && client.activeLegs() == 0);
+        serverCall = new CompletableFuture<>();
+        serverFlow = call -> { };
+    }
+
+    @AfterAll
+    static void stop() {
         if (client != null) client.close();
         if (server != null) server.close();
-        rtp.close();
-        pacer.close();
+        if (rtp != null) rtp.close();
+        if (pacer != null) pacer.close();
     }
 
     private static SipConfig config(int port) {
