@@ -1,8 +1,10 @@
 package foresight.app.e2e;
 
+import foresight.app.eval.HistoryDataGenerator;
 import foresight.app.eval.PredictEval;
 import foresight.app.eval.SimulatedHistory;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PredictEvalShapesEndToEndTest {
     @TempDir Path dir;
+
+    /** Moved from EvaluationCommandsTest with the evaluations: it trains and tests the predictor on 600 generated customers. */
+    @Test
+    void learnedPredictorBeatsTheMostFrequentReasonByAWideMarginOnGeneratedHistory() throws Exception {
+        HistoryDataGenerator.write(dir, 600, 7, Instant.parse("2026-11-01T00:00:00Z"));
+        var r = PredictEval.run(dir, new PrintStream(new ByteArrayOutputStream()));
+        assertThat(r.n()).isGreaterThan(300);
+        assertThat(r.top1()).as("learned top1").isGreaterThan(r.baselineTop1() + 0.3);
+        assertThat(r.top3()).isGreaterThanOrEqualTo(r.top1());
+    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"lifecycle, 150", "bursty, 300"})
