@@ -223,7 +223,7 @@ public final class Server implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         Gauge.builder("foresight_sip_legs_active", sip, SipGateway::activeLegs).description("SIP call legs in progress").register(metrics);
         Gauge.builder("foresight_media_streams", pacer, Pacer::taskCount).description("calls whose media the pacer runs").register(metrics);
-        Gauge.builder("foresight_media_pacer_max_lateness_seconds", pacer, p -> p.takeMaxLatenessNanos() / 1e9).description("worst pacer wake-up lateness since the last scrape").register(metrics);
+        foresight.app.metrics.PacerLateness.observe(pacer, metrics);
         Gauge.builder("foresight_asr_recognisers_free", asr, SpeechRecognizer::availableRecognisers).register(metrics);
         Gauge.builder("foresight_transcription_jobs_pending", transcripts, TranscriptRepository::queuedJobs).register(metrics);
         foresight.app.transcribe.TranscribeWorkerProcess.queueGauges(metrics, transcripts);

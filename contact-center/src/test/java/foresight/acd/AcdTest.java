@@ -116,8 +116,8 @@ class AcdTest {
         @Override public boolean isEnded() { return ended; }
     }
 
-    static final BridgeOutcome BUSY = new BridgeOutcome.NotAnswered(486, "status:486");
-    static final BridgeOutcome RANG_OUT = new BridgeOutcome.NotAnswered(408, "timeout");
+    static final BridgeOutcome BUSY = new BridgeOutcome.NotAnswered(new foresight.sip.LegEnd.Busy(486));
+    static final BridgeOutcome RANG_OUT = new BridgeOutcome.NotAnswered(new foresight.sip.LegEnd.NoAnswer());
     static final BridgeOutcome TALKED = new BridgeOutcome.Talked("caller", Duration.ofSeconds(30));
 
     private final List<Acd> started = new ArrayList<>();

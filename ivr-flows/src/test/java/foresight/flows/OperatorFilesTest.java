@@ -110,19 +110,6 @@ class OperatorFilesTest {
     }
 
     @Test
-    void theShippedHotlineLearnsSpokenReasonsFromBanking77MappedOntoItsFourReasons() throws Exception {
-        var set = OperatorFiles.load(EXAMPLE);
-        assertThat(set.intents().utteranceCount()).as("every BANKING77 row maps to a reason ('*' takes the rest)").isEqualTo(9000);
-        var classifier = set.intents().startTraining().get(2, java.util.concurrent.TimeUnit.MINUTES);
-        // Sentences that are in neither the CSV nor reasons.yml.
-        assertThat(classifier.best("I lost my bank card, I think it was stolen").label()).isEqualTo("card_lost");
-        assertThat(classifier.best("I sent the item back weeks ago and still have not got my money").label()).isEqualTo("refund");
-        assertThat(classifier.best("the shop would not take my card, the payment was declined").label()).isEqualTo("payment_failed");
-        assertThat(classifier.best("how do I change the pin on my card").label()).isEqualTo("other");
-        assertThat(set.intents().ready()).isPresent();
-    }
-
-    @Test
     void anIntentNotInTheUtterancesFileIsReportedOnItsLineWithASuggestion() throws Exception {
         Path dir = copyExample();
         Path reasons = dir.resolve("reasons.yml");

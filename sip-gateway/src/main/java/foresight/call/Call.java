@@ -1,6 +1,7 @@
 package foresight.call;
 
 import foresight.media.pacing.Pacer;
+import foresight.sip.LegEnd;
 import foresight.sip.SipGateway;
 import foresight.sip.SipLeg;
 import org.slf4j.Logger;
@@ -49,13 +50,13 @@ public final class Call implements CallControl {
             digits.offer(d);
             log.info("call={} event=dtmf digit={}", id, d);
         });
-        leg.ended().whenComplete((reason, e) -> finish(reason));
+        leg.ended().whenComplete((end, e) -> finish(end == null ? "error" : end.reason()));
     }
 
     /** Dials out and returns the answered call with media running; for callbacks and test callers. */
     public static Call dial(SipGateway gateway, Pacer pacer, String target, String fromUser, Duration ringTimeout) throws Exception {
         SipLeg leg = gateway.dial(target, fromUser, ringTimeout);
-        if (leg.state() != SipLeg.State.ANSWERED) throw new IllegalStateException("dial " + target + " failed: " + leg.ended().getNow("?"));
+        if (leg.state() != SipLeg.State.ANSWERED) throw new IllegalStateException("dial " + target + " failed: " + leg.ended().thenApply(LegEnd::reason).getNow("?"));
         // The far end's number (user part of the URI): it is who this call is with, and what an agent's phone shows.
         String user = target.replaceAll("^<?sips?:([^@;>]+)@.*$", "$1");
         Call call = new Call(java.util.UUID.randomUUID().toString(), user, leg, gateway, pacer);
@@ -185,14 +186,13 @@ public final class Call implements CallControl {
             agent = dialFirst(request.contacts(), request.ringTimeout());
         } catch (Exception e) {
             log.warn("call={} event=agent_dial_failed contacts={} error={}", id, request.contacts(), e.toString());
-            return new BridgeOutcome.NotAnswered(500, "error");
+            return new BridgeOutcome.NotAnswered(new LegEnd.Error());
         }
         String contactUri = agent.target();
         if (agent.state() != SipLeg.State.ANSWERED) {
-            String reason = agent.ended().getNow("unknown");
+            LegEnd end = agent.ended().getNow(new LegEnd.NoAnswer()); // dial returns an unanswered leg once it has ended
             if (isEnded()) throw new CallEndedException(id, "caller hung up while the agent's phone rang");
-            int status = reason.startsWith("status:") ? Integer.parseInt(reason.substring(7)) : 408;
-            return new BridgeOutcome.NotAnswered(status, reason);
+            return new BridgeOutcome.NotAnswered(end);
         }
         if (isEnded()) {
             gateway.hangUp(agent, "caller_gone");
@@ -256,7 +256,7 @@ public final class Call implements CallControl {
         for (Thread t : ringing) t.join();
         if (winner.isDone()) return winner.join();
         if (failed.isEmpty()) throw new IllegalStateException("no contact could be dialled");
-        return failed.stream().filter(l -> l.ended().getNow("").matches("status:(486|603|600)")).findFirst().orElse(failed.getFirst());
+        return failed.stream().filter(l -> l.ended().getNow(null) instanceof LegEnd.Busy).findFirst().orElse(failed.getFirst());
     }
 
     /**
@@ -316,12 +316,19 @@ public final class Call implements CallControl {
     @Override
     public foresight.media.rtp.RtpSession.PeerReport callerPeerReport() { return leg.rtp().peerReport(); }
 
-    public String endReason() { return leg.ended().getNow(null); }
+    /** How the caller's leg ended, or null while it lasts. */
+    public LegEnd end() { return leg.ended().getNow(null); }
 
-    /** Waits until the call is over; returns the reason, or null on timeout. */
+    /** The caller's leg's end reason as logged ({@link LegEnd#reason()}), or null while it lasts. */
+    public String endReason() {
+        LegEnd end = end();
+        return end == null ? null : end.reason();
+    }
+
+    /** Waits until the call is over; returns the end's {@link LegEnd#reason() reason}, or null on timeout. */
     public String awaitEnd(Duration wait) {
         try {
-            return leg.ended().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return leg.ended().get(wait.toMillis(), TimeUnit.MILLISECONDS).reason();
         } catch (TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
@@ -333,7 +340,7 @@ public final class Call implements CallControl {
     }
 
     private void ensureLive() {
-        if (isEnded()) throw new CallEndedException(id, leg.ended().getNow("ended"));
+        if (isEnded()) throw new CallEndedException(id, leg.ended().getNow(null).reason());
     }
 
     private void finish(String reason) {

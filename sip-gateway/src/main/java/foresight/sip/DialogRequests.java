@@ -38,7 +38,7 @@ final class DialogRequests {
         Request request = event.getRequest();
         gw.respond(event, gw.messages.createResponse(Response.OK, request));
         SipLeg leg = gw.legs.remove(SipGateway.callId(request));
-        if (leg != null) leg.end("remote_bye");
+        if (leg != null) leg.end(new LegEnd.RemoteHangup());
     }
 
     /**
@@ -63,7 +63,7 @@ final class DialogRequests {
         ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(leg.localTag);
         leg.inviteServerTx.sendResponse(terminated);
         gw.legs.remove(leg.sipCallId);
-        leg.end("caller_cancelled");
+        leg.end(new LegEnd.Cancelled());
     }
 
     /**

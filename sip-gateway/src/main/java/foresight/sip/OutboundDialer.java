@@ -31,8 +31,8 @@ final class OutboundDialer {
     /**
      * Dials {@code target} (a SIP URI) with caller id {@code fromUser} and waits up to {@code ringTimeout} for an
      * answer, or until {@code abandon} completes (e.g. the caller hung up), when ringing is stopped with CANCEL
-     * (RFC 3261 §9.1). Returns the leg: ANSWERED, or already ENDED with the reason {@code status:<code>},
-     * {@code timeout}, {@code abandoned} or {@code error}. Blocks the calling (virtual) thread.
+     * (RFC 3261 §9.1). Returns the leg: ANSWERED, or already ENDED with its {@link LegEnd}: refused
+     * ({@code Busy}/{@code Failed}), {@code NoAnswer}, {@code LocalHangup("abandoned")} or {@code Error}. Blocks the calling (virtual) thread.
      */
     SipLeg dial(String target, String fromUser, Duration ringTimeout, CompletableFuture<?> abandon) throws Exception {
         RtpSession rtp = gw.rtpEngine.open();
@@ -68,16 +68,16 @@ final class OutboundDialer {
         SipGateway.log.info("event=dial sip_call_id={} target={}", sipCallId, target);
         try {
             CompletableFuture.anyOf(leg.answered, abandon).get(ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (abandon.isDone() && leg.state != SipLeg.State.ANSWERED) cancel(leg, "abandoned");
+            if (abandon.isDone() && leg.state != SipLeg.State.ANSWERED) cancel(leg, new LegEnd.LocalHangup("abandoned"));
         } catch (TimeoutException e) {
-            cancel(leg, "timeout");
+            cancel(leg, new LegEnd.NoAnswer());
         } catch (ExecutionException e) {
             // ended by a final non-2xx response; reason already set
         }
         return leg;
     }
 
-    void cancel(SipLeg leg, String reason) {
+    void cancel(SipLeg leg, LegEnd end) {
         try {
             if (leg.lastStatus >= 100) {
                 Request cancel = leg.inviteClientTx.createCancel();
@@ -87,7 +87,7 @@ final class OutboundDialer {
             SipGateway.log.warn("event=cancel_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
         }
         gw.legs.remove(leg.sipCallId);
-        leg.end(reason);
+        leg.end(end);
     }
 
     /** A response to one of our INVITEs: ringing, answered (ACK it, take its SDP) or refused. */
@@ -115,7 +115,7 @@ final class OutboundDialer {
                     if (gw.config().srtp() == foresight.sip.SipConfig.SrtpPolicy.MANDATORY) {
                         SipGateway.log.info("event=dial_failed sip_call_id={} reason=answer_without_srtp", leg.sipCallId);
                         leg.state = SipLeg.State.ANSWERED;
-                        gw.hangUp(leg, "no_srtp");
+                        gw.hangUp(leg, new LegEnd.LocalHangup("no_srtp"));
                         return;
                     }
                     leg.localCrypto = null; // the phone answered plain RTP to our best-effort offer
@@ -125,12 +125,12 @@ final class OutboundDialer {
                 SipGateway.log.info("event=answered sip_call_id={}", leg.sipCallId);
             } else {
                 gw.legs.remove(leg.sipCallId);
-                leg.end("status:" + status);
+                leg.end(LegEnd.refused(status));
                 SipGateway.log.info("event=dial_failed sip_call_id={} status={}", leg.sipCallId, status);
             }
         } catch (Exception e) {
             SipGateway.log.warn("event=response_failed sip_call_id={} status={} error={}", leg.sipCallId, status, e.toString());
-            gw.hangUp(leg, "error");
+            gw.hangUp(leg, new LegEnd.Error());
         }
     }
 

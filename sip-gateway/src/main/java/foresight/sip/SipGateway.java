@@ -313,7 +313,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
             } catch (Exception e) {
                 log.error("event=call_failed sip_call_id={}", sipCallId, e);
                 SipLeg leg = legs.get(sipCallId);
-                if (leg != null) hangUp(leg, "error");
+                if (leg != null) hangUp(leg, new LegEnd.Error());
                 else if (rtp != null) rtp.close();
             }
         });
@@ -418,13 +418,16 @@ public final class SipGateway implements SipListener, AutoCloseable {
             leg.answered.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // RFC 3261 §13.3.1.4: no ACK within 64*T1 means the dialog must be ended with BYE.
-            hangUp(leg, "no_ack");
+            hangUp(leg, new LegEnd.LocalHangup("no_ack"));
             throw e;
         }
     }
 
     /** Ends the leg from our side: BYE if answered, 480/CANCEL if not. Safe to call twice. */
-    public void hangUp(SipLeg leg, String reason) {
+    public void hangUp(SipLeg leg, String reason) { hangUp(leg, new LegEnd.LocalHangup(reason)); }
+
+    /** Ends the leg from our side, recording {@code end} as how it ended. Safe to call twice. */
+    void hangUp(SipLeg leg, LegEnd end) {
         if (leg.state == SipLeg.State.ENDED) return;
         legs.remove(leg.sipCallId);
         try {
@@ -437,13 +440,13 @@ public final class SipGateway implements SipListener, AutoCloseable {
                 ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(leg.localTag);
                 leg.inviteServerTx.sendResponse(r);
             } else if (!leg.inbound) {
-                dialer.cancel(leg, reason);
+                dialer.cancel(leg, end);
                 return;
             }
         } catch (Exception e) {
             log.warn("event=hangup_signal_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
         }
-        leg.end(reason);
+        leg.end(end);
     }
 
     // ---- responses and stack events --------------------------------------------------------------------
@@ -453,13 +456,13 @@ public final class SipGateway implements SipListener, AutoCloseable {
 
     /**
      * Dials {@code target} (a SIP URI) as {@code fromUser} and waits up to {@code ringTimeout} for an answer.
-     * Returns the leg, ANSWERED or already ENDED with its reason ({@code status:<code>}, {@code timeout}, {@code error}).
+     * Returns the leg, ANSWERED or already ENDED with its {@link LegEnd} (refused, no answer, error).
      */
     public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
         return dialer.dial(target, fromUser, ringTimeout, new CompletableFuture<>());
     }
 
-    /** As above, but stops ringing with CANCEL as soon as {@code abandon} completes (reason {@code abandoned}). */
+    /** As above, but stops ringing with CANCEL as soon as {@code abandon} completes ({@code LocalHangup("abandoned")}). */
     public SipLeg dial(String target, String fromUser, Duration ringTimeout, CompletableFuture<?> abandon) throws Exception {
         return dialer.dial(target, fromUser, ringTimeout, abandon);
     }
@@ -471,7 +474,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
         SipLeg leg = legs.get(callId(tx.getRequest()));
         if (leg != null && Request.INVITE.equals(tx.getRequest().getMethod()) && leg.state != SipLeg.State.ANSWERED) {
             legs.remove(leg.sipCallId);
-            leg.end("timeout");
+            leg.end(new LegEnd.NoAnswer());
         }
     }
 
@@ -545,7 +548,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (SipLeg leg : legs.values()) hangUp(leg, "shutdown");
+        for (SipLeg leg : legs.values()) hangUp(leg, new LegEnd.LocalHangup("shutdown"));
         if (stack != null) stack.stop();
     }
 }

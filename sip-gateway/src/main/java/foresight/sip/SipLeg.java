@@ -29,8 +29,8 @@ public final class SipLeg {
     volatile int lastStatus;
     /** Completes when media may flow: ACK received (inbound) or 200 received and ACKed (outbound). */
     final CompletableFuture<Void> answered = new CompletableFuture<>();
-    /** Completes with the reason once the leg is over, whoever ended it. */
-    final CompletableFuture<String> ended = new CompletableFuture<>();
+    /** Completes with how the leg ended, whoever ended it. */
+    final CompletableFuture<LegEnd> ended = new CompletableFuture<>();
     /** Completes with the target (user part of Refer-To) once the peer's REFER was accepted: a blind transfer. */
     final CompletableFuture<String> referred = new CompletableFuture<>();
     /** Which REFER targets this leg may transfer to; null: every REFER is refused (403). */
@@ -58,7 +58,8 @@ public final class SipLeg {
     /** The URI an outbound leg dialled (the agent's contact); null for inbound legs. */
     public String target() { return target; }
 
-    public CompletableFuture<String> ended() { return ended; }
+    /** Completes with how the leg ended; the first end wins. */
+    public CompletableFuture<LegEnd> ended() { return ended; }
 
     public CompletableFuture<Void> answered() { return answered; }
 
@@ -67,12 +68,12 @@ public final class SipLeg {
     /** Allows blind transfers (REFER) from the peer to the targets the predicate accepts. */
     public void allowTransfers(java.util.function.Predicate<String> targets) { this.transferTargets = targets; }
 
-    /** Marks the leg over; the first reason wins. Returns true if this call ended it. */
-    boolean end(String reason) {
+    /** Marks the leg over; the first end wins. Returns true if this call ended it. */
+    boolean end(LegEnd end) {
         state = State.ENDED;
-        boolean first = ended.complete(reason);
+        boolean first = ended.complete(end);
         if (first) {
-            answered.completeExceptionally(new IllegalStateException("leg ended: " + reason));
+            answered.completeExceptionally(new IllegalStateException("leg ended: " + end.reason()));
             rtp.close();
         }
         return first;

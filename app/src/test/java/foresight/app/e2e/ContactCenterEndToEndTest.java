@@ -379,7 +379,9 @@ class ContactCenterEndToEndTest {
             b.findElement(By.id("token")).sendKeys(token);
             b.findElement(By.id("login")).click();
             wait.until(d -> d.findElements(By.id("queues")).size() == 1);
-            assertThat(b.findElements(By.cssSelector("li.alert[data-kind='long_wait']"))).isEmpty();
+            // An earlier test's long wait may still be raised until the monitor's next look (every 2 s): the test starts once it is cleared.
+            wait.until(d -> d.findElements(By.cssSelector("li.alert[data-kind='long_wait']")).isEmpty());
+            int postedBefore = webhookBodies.size(); // only this test's alert counts below
 
             Instant since = Instant.now().minusSeconds(1);
             try (var line = callAndPick("+15550168", '1', since)) {
@@ -391,7 +393,8 @@ class ContactCenterEndToEndTest {
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).containsPattern("foresight_queue_alert\\{kind=\"long_wait\",queue=\"support\"} 1\\.0");
                 await("the alert was POSTed to the webhook").atMost(Duration.ofSeconds(10))
-                        .until(() -> webhookBodies.stream().anyMatch(s -> s.contains("\"kind\":\"long_wait\"") && s.contains("\"queue\":\"support\"")));
+                        .until(() -> webhookBodies.stream().skip(postedBefore).anyMatch(s -> s.contains("\"type\":\"alert_raised\"")
+                                && s.contains("\"kind\":\"long_wait\"") && s.contains("\"queue\":\"support\"")));
 
                 var api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/queues"))
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
@@ -406,6 +409,7 @@ class ContactCenterEndToEndTest {
 
     @Test
     void queueApiAndEventStreamAreForSupervisorsOnly() throws Exception {
+        acd.ready("3103", true, null); // Cy available whatever an earlier test left (missed offers set her not ready), so the change below is one
         var users = new foresight.db.audit.UserRepository(server.database().dsl());
         users.upsert("qa-only", "qa", "qa-only-token");
         var http = HttpClient.newHttpClient();

@@ -184,7 +184,8 @@ class TranscribeWorkerEndToEndTest {
         assertThat(workerMetrics).contains("foresight_transcription_backlog 0.0").contains("foresight_transcription_lag_seconds 0.0");
         String nodeMetrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(nodeMetrics).contains("foresight_transcription_backlog").contains("foresight_transcription_lag_seconds");
+        assertThat(nodeMetrics).contains("foresight_transcription_backlog").contains("foresight_transcription_lag_seconds")
+                .as("the pacer's lateness timer counts wake-ups").containsPattern("(?m)^foresight_media_pacer_lateness_seconds_count [1-9]");
 
         c.destroy();
         assertThat(c.waitFor(30, TimeUnit.SECONDS)).as("worker C stops on SIGTERM").isTrue();

@@ -1,5 +1,7 @@
 package foresight.flows.model;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import foresight.speech.intent.ReasonClassifier;
 import foresight.speech.reason.Reason;
 import org.slf4j.Logger;
@@ -13,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * The spoken-reason classifier of one version of the operator files. Training (a few seconds) starts when the
  * version goes live and runs on a virtual thread; until it is ready, or if it cannot be trained (fewer than two
  * reasons with text), the `ask` node falls back to keyword matching. Thread-safe.
+ * A version whose reasons and utterances an earlier one in this process already had (a rollback, a version that
+ * changed only flows, the flow tests of a candidate) takes that classifier instead of training again.
  */
 public final class IntentModel {
     private static final Logger log = LoggerFactory.getLogger(IntentModel.class);
@@ -22,6 +26,10 @@ public final class IntentModel {
     private final List<Reason> reasons;
     private final List<ReasonClassifier.Labelled> utterances;
     private CompletableFuture<ReasonClassifier> training; // guarded by this
+    /** Trainings by their data, done or under way; two at most (the live version's and the one before). Failures are not kept. */
+    private static final Cache<TrainingData, CompletableFuture<ReasonClassifier>> TRAINED = Caffeine.newBuilder().maximumSize(2).build();
+
+    private record TrainingData(List<Reason> reasons, List<ReasonClassifier.Labelled> utterances) {}
 
     public IntentModel(List<Reason> reasons, List<ReasonClassifier.Labelled> utterances) {
         this.reasons = List.copyOf(reasons);
@@ -45,11 +53,17 @@ public final class IntentModel {
         return other != null && reasons.equals(other.reasons) && utterances.equals(other.utterances);
     }
 
-    /** Starts training once; later calls return the same future. */
+    /** Starts training once (or takes the training of the same data already done or under way); later calls return the same future. */
     public synchronized CompletableFuture<ReasonClassifier> startTraining() {
         if (training == null) {
-            training = new CompletableFuture<>();
-            CompletableFuture<ReasonClassifier> f = training;
+            var key = new TrainingData(reasons, utterances);
+            CompletableFuture<ReasonClassifier> f = new CompletableFuture<>();
+            CompletableFuture<ReasonClassifier> earlier = TRAINED.asMap().putIfAbsent(key, f);
+            if (earlier != null) {
+                training = earlier;
+                return training;
+            }
+            training = f;
             Thread.ofVirtual().name("intent-training").start(() -> {
                 long t0 = System.nanoTime();
                 try {
@@ -58,6 +72,7 @@ public final class IntentModel {
                     f.complete(c);
                 } catch (RuntimeException e) {
                     log.warn("event=intent_model_unavailable reason=\"{}\" fallback=keywords", e.getMessage());
+                    TRAINED.asMap().remove(key, f);
                     f.completeExceptionally(e);
                 }
             });

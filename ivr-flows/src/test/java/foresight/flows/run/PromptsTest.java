@@ -92,6 +92,32 @@ class PromptsTest {
         assertThat(voice.requests()).isZero();
     }
 
+    @Test
+    void theCacheHoldsAtMostItsBoundAndAnEvictedSentenceIsSpokenAgainOnRequest() {
+        var voice = new GatedVoice();
+        voice.release.countDown();
+        var prompts = new Prompts(new SpeechSynthesizer(voice), 3);
+        for (int i = 0; i < 50; i++) assertThat(prompts.get("Your order number is " + i + ".").frames()).hasSize(50);
+        assertThat(voice.requests()).isEqualTo(50);
+        assertThat(prompts.cached()).as("bounded, not stopped: it still caches, up to 3").isEqualTo(3);
+        for (int i = 0; i < 50; i++) assertThat(prompts.get("Your order number is " + i + ".").frames()).hasSize(50);
+        assertThat(voice.requests()).as("at most 3 served from the cache, the 47 or more evicted are spoken again").isGreaterThanOrEqualTo(97);
+        assertThat(prompts.cached()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aNewSentenceIsStillCachedAfterThousandsOfOneOffSentences() {
+        var voice = new GatedVoice();
+        voice.release.countDown();
+        var prompts = new Prompts(new SpeechSynthesizer(voice), 100);
+        for (int i = 0; i < 5_000; i++) prompts.get("Hello caller " + i + ".");
+        long before = voice.requests();
+        AudioClip first = prompts.get("Thank you for calling.");
+        assertThat(prompts.get("Thank you for calling.")).as("cached (the old map stopped caching once full)").isSameAs(first);
+        assertThat(voice.requests()).isEqualTo(before + 1);
+        assertThat(prompts.cached()).isLessThanOrEqualTo(100);
+    }
+
     /** One second of audio per sentence, held back until released; records what it was asked to say. */
     private static final class GatedVoice implements Voice {
         final CountDownLatch release = new CountDownLatch(1);

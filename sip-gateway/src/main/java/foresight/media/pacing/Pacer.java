@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * The one 20 ms media clock of the process. A single dedicated platform thread wakes on absolute deadlines
@@ -27,6 +28,8 @@ public final class Pacer implements AutoCloseable {
     private final AtomicLong maxLatenessNanos = new AtomicLong();
     private final AtomicLong ticks = new AtomicLong();
     private volatile boolean running = true;
+    /** Told every wake-up's lateness; set once at start-up, read by the pacer thread. */
+    private volatile LongConsumer latenessObserver = late -> { };
 
     public Pacer() {
         thread = Thread.ofPlatform().name("media-pacer").daemon().priority(Thread.MAX_PRIORITY).start(this::run);
@@ -40,8 +43,14 @@ public final class Pacer implements AutoCloseable {
 
     public long ticks() { return ticks.get(); }
 
-    /** Worst lateness of a wake-up since the last call, then reset. */
+    /** Worst lateness of a wake-up since the last call, then reset; for the start-up warm-up only (metrics use {@link #onLateness}). */
     public long takeMaxLatenessNanos() { return maxLatenessNanos.getAndSet(0); }
+
+    /**
+     * Tells {@code observer} the lateness in nanoseconds of every wake-up from now on (50 a second), on the pacer
+     * thread: it must not block (a Micrometer {@code Timer} is fine). Replaces the previous observer.
+     */
+    public void onLateness(LongConsumer observer) { this.latenessObserver = java.util.Objects.requireNonNull(observer); }
 
     private void run() {
         long next = System.nanoTime();
@@ -51,6 +60,7 @@ public final class Pacer implements AutoCloseable {
             while ((wait = next - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
             long late = -wait;
             if (late > maxLatenessNanos.get()) maxLatenessNanos.set(late);
+            latenessObserver.accept(Math.max(0, late));
             if (late > 5 * FRAME_NANOS) next = System.nanoTime(); // after a long stall, resync rather than burst
             for (Task t : tasks) {
                 try {

@@ -1,11 +1,14 @@
 package foresight.sip.guard;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,7 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link TrustedPeers} (a carrier's SBC, the cluster's proxy) skip the per-source limit and are never banned.
  * New calls from everywhere also pass a node-wide ceiling ({@link #admitCall}): above it they are refused, so an
  * overload is turned away instead of slowing every call down.
- * Thread-safe: per-address state is updated atomically through {@link ConcurrentHashMap#compute}.
+ * Thread-safe: per-address state is updated atomically through the caches' {@code asMap().compute}.
+ * Per-address state is bounded (Caffeine, at most {@link #DEFAULT_MAX_SOURCES} addresses each, so a spoofed-source
+ * flood cannot exhaust memory) and expires once it no longer matters: a bucket once it would be full again, a
+ * failure count or a ban once the ban time has passed. Expiry runs on the guard's own time (the {@code nowNanos}
+ * it is given, and its {@link Clock}), so tests with a fixed clock stay exact.
  */
 public final class FloodGuard {
     /**
@@ -43,7 +50,8 @@ public final class FloodGuard {
     /** User-Agent substrings of SIP scanners and toll-fraud tools seen on the Internet (lower case). */
     static final List<String> SCANNER_AGENTS = List.of("friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent",
             "sundayddr", "sip-scan", "iwar", "sipsak", "pplsip", "smap", "sipptk", "voip-scanner", "nmap");
-    private static final int MAX_TRACKED = 100_000;
+    /** Source addresses tracked at most, per kind of state (a bucket is ~100 bytes). */
+    static final int DEFAULT_MAX_SOURCES = 100_000;
 
     private record Bucket(double tokens, long atNanos) {}
 
@@ -56,9 +64,11 @@ public final class FloodGuard {
     private double callTokens; // guarded by callLock
     private long callTokensAtNanos = Long.MIN_VALUE; // guarded by callLock
     private final AtomicLong refusedOverload = new AtomicLong();
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Failures> failures = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Instant> bannedUntil = new ConcurrentHashMap<>();
+    /** The latest {@code nowNanos} a check was given: the buckets' clock. */
+    private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
+    private final Cache<String, Bucket> buckets;
+    private final Cache<String, Failures> failures;
+    private final Cache<String, Instant> bannedUntil;
     private final AtomicLong droppedScanner = new AtomicLong();
     private final AtomicLong droppedRate = new AtomicLong();
     private final AtomicLong droppedBanned = new AtomicLong();
@@ -66,10 +76,21 @@ public final class FloodGuard {
 
     public FloodGuard(Settings settings, Clock clock) { this(settings, TrustedPeers.NONE, clock); }
 
-    public FloodGuard(Settings settings, TrustedPeers trusted, Clock clock) {
+    public FloodGuard(Settings settings, TrustedPeers trusted, Clock clock) { this(settings, trusted, clock, DEFAULT_MAX_SOURCES); }
+
+    FloodGuard(Settings settings, TrustedPeers trusted, Clock clock, int maxSources) {
         this.settings = settings;
         this.trusted = trusted;
         this.clock = clock;
+        // An idle bucket is full again after burst / rate seconds: forgetting it then changes nothing.
+        Duration refill = Duration.ofNanos((long) Math.ceil(settings.burst() / settings.requestsPerSecond() * 1e9));
+        Ticker wallTicker = () -> clock.millis() * 1_000_000L;
+        this.buckets = Caffeine.newBuilder().maximumSize(maxSources).expireAfterAccess(refill)
+                .ticker(lastNanos::get).executor(Runnable::run).build();
+        this.failures = Caffeine.newBuilder().maximumSize(maxSources).expireAfterWrite(settings.ban())
+                .ticker(wallTicker).executor(Runnable::run).build();
+        this.bannedUntil = Caffeine.newBuilder().maximumSize(maxSources).expireAfterWrite(settings.ban())
+                .ticker(wallTicker).executor(Runnable::run).build();
     }
 
     /** True if {@code source} is a trusted peer (no per-source limit, no ban). */
@@ -110,17 +131,17 @@ public final class FloodGuard {
             }
         }
         if (trusted.contains(source)) return Verdict.PASS;
-        Instant until = bannedUntil.get(source);
+        Instant until = bannedUntil.getIfPresent(source);
         if (until != null) {
             if (clock.instant().isBefore(until)) {
                 droppedBanned.incrementAndGet();
                 return Verdict.BANNED;
             }
-            bannedUntil.remove(source, until);
+            bannedUntil.asMap().remove(source, until);
         }
-        if (buckets.size() > MAX_TRACKED) buckets.clear(); // a spoofed-source flood must not exhaust memory
+        lastNanos.accumulateAndGet(nowNanos, (last, now) -> last == Long.MIN_VALUE ? now : Math.max(last, now));
         boolean[] allowed = new boolean[1];
-        buckets.compute(source, (k, b) -> {
+        buckets.asMap().compute(source, (k, b) -> {
             double tokens = b == null ? settings.burst()
                     : Math.min(settings.burst(), b.tokens() + (nowNanos - b.atNanos()) / 1e9 * settings.requestsPerSecond());
             allowed[0] = tokens >= 1;
@@ -137,18 +158,26 @@ public final class FloodGuard {
     public boolean authFailed(String source) {
         if (trusted.contains(source)) return false; // a proxy relays many phones' logins: never ban it
         Instant now = clock.instant();
-        Failures f = failures.compute(source, (k, old) -> old == null || old.first().plus(settings.ban()).isBefore(now)
+        Failures f = failures.asMap().compute(source, (k, old) -> old == null || old.first().plus(settings.ban()).isBefore(now)
                 ? new Failures(1, now) : new Failures(old.count() + 1, old.first()));
         if (f.count() >= settings.maxAuthFailures()) {
             bannedUntil.put(source, now.plus(settings.ban()));
-            failures.remove(source);
+            failures.invalidate(source);
             bans.incrementAndGet();
             return true;
         }
         return false;
     }
 
-    public void authSucceeded(String source) { failures.remove(source); }
+    public void authSucceeded(String source) { failures.invalidate(source); }
+
+    /** Source addresses with a rate-limit bucket, failure count or ban held now (for tests and diagnostics). */
+    long trackedSources() {
+        buckets.cleanUp();
+        failures.cleanUp();
+        bannedUntil.cleanUp();
+        return buckets.estimatedSize() + failures.estimatedSize() + bannedUntil.estimatedSize();
+    }
 
     public long droppedScanner() { return droppedScanner.get(); }
 

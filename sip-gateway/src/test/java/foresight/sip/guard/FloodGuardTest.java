@@ -73,6 +73,45 @@ class FloodGuardTest {
         for (int i = 0; i < 10_000; i++) assertThat(g.admitCall(0)).isTrue();
     }
 
+    @Test
+    void aSpoofedSourceFloodIsHeldToTheBoundWhileTheBusySourceStaysLimited() {
+        var g = new FloodGuard(new FloodGuard.Settings(10, 5, 5, Duration.ofMinutes(10)), TrustedPeers.NONE, Clock.systemUTC(), 1_000);
+        for (int i = 0; i < 5; i++) assertThat(g.check("10.9.9.9", null, 0)).isEqualTo(FloodGuard.Verdict.PASS);
+        for (int i = 0; i < 20_000; i++) {
+            g.check("172.16." + (i >> 8 & 255) + "." + (i & 255) + (i >> 16), null, 0);
+            if (i % 10 == 0) assertThat(g.check("10.9.9.9", null, 0)).as("request %d: its bucket was not forgotten in the flood", i)
+                    .isEqualTo(FloodGuard.Verdict.RATE_LIMITED);
+        }
+        assertThat(g.trackedSources()).isLessThanOrEqualTo(1_000);
+    }
+
+    @Test
+    void aBucketIsForgottenOnceItWouldBeFullAgain() {
+        var g = new FloodGuard(new FloodGuard.Settings(10, 5, 5, Duration.ofMinutes(10)), Clock.systemUTC());
+        for (int i = 0; i < 6; i++) g.check("10.0.0.7", null, 0);
+        assertThat(g.trackedSources()).isEqualTo(1);
+        g.check("10.0.0.8", null, SECOND / 10);
+        assertThat(g.trackedSources()).as("10.0.0.7 still refilling after 100 ms").isEqualTo(2);
+        g.check("10.0.0.8", null, SECOND);
+        assertThat(g.trackedSources()).as("5 tokens at 10/s: full after 500 ms, so forgotten").isEqualTo(1);
+        for (int i = 0; i < 5; i++) assertThat(g.check("10.0.0.7", null, SECOND)).isEqualTo(FloodGuard.Verdict.PASS);
+        assertThat(g.check("10.0.0.7", null, SECOND)).as("a full burst again, no more").isEqualTo(FloodGuard.Verdict.RATE_LIMITED);
+    }
+
+    @Test
+    void aBanAndTheFailuresBehindItAreForgottenWhenTheBanTimeHasPassed() {
+        var clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+        var g = new FloodGuard(new FloodGuard.Settings(100, 100, 2, Duration.ofMinutes(10)), clock);
+        g.authFailed("10.0.0.5");
+        g.authFailed("10.0.0.6");
+        assertThat(g.authFailed("10.0.0.6")).isTrue();
+        assertThat(g.trackedSources()).as("one failure count, one ban").isEqualTo(2);
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        assertThat(g.trackedSources()).isZero();
+        assertThat(g.authFailed("10.0.0.5")).as("the old failure no longer counts").isFalse();
+        assertThat(g.check("10.0.0.6", null, 0)).isEqualTo(FloodGuard.Verdict.PASS);
+    }
+
     static final class MutableClock extends Clock {
         Instant now;
 
