@@ -82,6 +82,19 @@ public abstract class QueueStoreContract {
     }
 
     @Test
+    void agingKeepsCallersOfOneTierInArrivalOrder() {
+        String q = newQueue();
+        long agent = newAgent(Set.of(q));
+        store().agentState(agent, Availability.AVAILABLE);
+        for (int i = 0; i < 5; i++) store().enqueue(q, q + "-" + i, 0);
+        for (int i = 0; i < 5; i++) {
+            Offer o = store().match(q, Duration.ofMillis(1)).orElseThrow();
+            assertThat(o.callId()).isEqualTo(q + "-" + i);
+            store().left(o.callId(), "answered");
+        }
+    }
+
+    @Test
     void onlyAvailableMembersOfTheQueueAreOffered() {
         String q = newQueue();
         long away = newAgent(Set.of(q));
