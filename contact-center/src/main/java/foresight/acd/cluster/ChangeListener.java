@@ -53,8 +53,8 @@ final class ChangeListener implements AutoCloseable {
                 st.execute("LISTEN " + channel);
                 connects++;
                 if (connects > 1) log.info("event=cluster_listen_reconnected channel={} connects={}", channel, connects);
-                backoff = Duration.ofMillis(100);
                 resync.run();
+                backoff = Duration.ofMillis(100); // connected and resynced: the next failure starts the backoff over
                 listen(c.unwrap(PGConnection.class));
             } catch (SQLException e) {
                 if (closed) return;
@@ -67,7 +67,15 @@ final class ChangeListener implements AutoCloseable {
                 }
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
             } catch (RuntimeException e) {
-                log.error("event=cluster_listen_callback_failed channel={}", channel, e);
+                // a failing callback (the database refusing queries, say): start over after the backoff, not in a spin
+                log.error("event=cluster_listen_callback_failed channel={} retry_ms={}", channel, backoff.toMillis(), e);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
             }
         }
     }
