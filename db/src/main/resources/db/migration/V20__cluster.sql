@@ -7,7 +7,7 @@ create sequence cluster_epochs;
 create table cluster_nodes (
     node_id      varchar(64) primary key,
     epoch        bigint not null,
-    state        varchar(16) not null,                      -- up, draining, dead
+    state        varchar(16) not null,                      -- up, draining, left (clean leave), dead (declared by the janitor)
     joined_at    timestamp with time zone not null default now(),
     heartbeat_at timestamp with time zone not null default now()
 );

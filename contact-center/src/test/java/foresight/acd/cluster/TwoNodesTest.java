@@ -255,6 +255,27 @@ class TwoNodesTest {
     }
 
     @Test
+    void aNodeLeavingCleanlyReleasesItsTalkingCallerAndBusyAgentAtOnce() {
+        var nodeA = node("a", new Heard());
+        var a = new PostgresQueueStore(nodeA);
+        var b = new PostgresQueueStore(node("b", new Heard()));
+        String q = queue();
+        long agent = agent(Set.of(q));
+        a.enqueue(q, q + "-a1", 0);
+        b.enqueue(q, q + "-b1", 0);
+        assertThat(b.match(q, Duration.ZERO).orElseThrow().callId()).isEqualTo(q + "-a1");
+        assertThat(a.answered(q + "-a1", agent)).isTrue();
+        assertThat(b.match(q, Duration.ZERO)).as("the agent talks on A").isEmpty();
+
+        nodeA.close(); // SIGTERM after the drain: leaves without waiting for the janitor
+        started.remove(nodeA);
+
+        assertThat(repo.entryState(q + "-a1")).contains("gone");
+        assertThat(b.match(q, Duration.ZERO)).as("freed by the leave, not by a timeout").contains(new Offer(q, q + "-b1", agent));
+        assertThat(repo.nodes()).filteredOn(n -> n.nodeId().equals(nodeA.nodeId())).extracting(ClusterRepository.Node::state).containsExactly("left");
+    }
+
+    @Test
     void onlyTheLeaseHolderRunsTheJanitor() {
         String holder = "janitor-test-" + names.incrementAndGet();
         db.dsl().execute("update cluster_leases set holder = null, until = null where name = 'janitor'");
