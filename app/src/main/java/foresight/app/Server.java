@@ -109,6 +109,11 @@ public final class Server implements AutoCloseable {
         var dbc = config.database();
         db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
         toClose.add(db);
+        if (config.cluster().enabled()) { // membership only so far (heartbeat, janitor, LISTEN): the ACD still keeps its lines in memory
+            var node = new foresight.acd.cluster.ClusterNode(config.cluster().asAcdConfig(), db, new foresight.acd.cluster.ClusterNode.Events() {});
+            node.start();
+            toClose.add(node);
+        }
         var customers = new CustomerRepository(db.dsl());
         var calls = new CallRepository(db.dsl());
         var agents = new AgentRepository(db.dsl());

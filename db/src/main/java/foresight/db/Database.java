@@ -25,10 +25,16 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded; // null when an external server is used
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String url, String user, String password) {
         this.embedded = embedded;
         this.dataSource = dataSource;
+        this.url = url;
+        this.user = user;
+        this.password = password;
         this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
     }
 
@@ -65,7 +71,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         // The embedded server's port: a transcribe-worker on this machine can share it (database.url).
         log.info("event=db_ready embedded={} port={} ms={}", embedded != null, embedded == null ? "-" : embedded.getPort(), (System.nanoTime() - t0) / 1_000_000);
-        return new Database(embedded, ds);
+        return new Database(embedded, ds, url, user, password);
     }
 
     /**
@@ -107,6 +113,17 @@ public final class Database implements AutoCloseable {
     }
 
     public DSLContext dsl() { return dsl; }
+
+    /**
+     * A new connection outside the pool, for a session that lives long and holds session state (LISTEN). The caller
+     * owns and closes it. Blocks while connecting.
+     */
+    public Connection openDedicatedConnection() throws java.sql.SQLException {
+        var props = new java.util.Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        return java.sql.DriverManager.getConnection(url, props);
+    }
 
     /** The embedded PostgreSQL's TCP port on localhost (user postgres), or -1 with an external server. */
     public int embeddedPort() { return embedded == null ? -1 : embedded.getPort(); }

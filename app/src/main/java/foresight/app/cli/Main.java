@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ValidateCommand.class, SearchCommand.class, PredictEvalCommand.class, DemoDataCommand.class,
                 IntentEvalCommand.class, TrainCommand.class, RecorderBenchCommand.class, AcdBenchCommand.class, ForecastEvalCommand.class, ForecastCommand.class, VersionCommand.class,
                 SchemaCommand.class, SimulateCommand.class, TestFlowsCommand.class, AsrEvalCommand.class, AsrTestSetCommand.class,
-                VoiceBenchCommand.class, RollbackCommand.class, DigestCommand.class, TranscribeWorkerCommand.class, UserCommand.class})
+                VoiceBenchCommand.class, RollbackCommand.class, DigestCommand.class, TranscribeWorkerCommand.class, UserCommand.class,
+                ClusterDatabaseCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }

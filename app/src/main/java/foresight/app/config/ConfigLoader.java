@@ -76,6 +76,12 @@ public final class ConfigLoader {
                     new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "sip"),
                     new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "srtp")), 1) + ": " : "configuration: ") + e.getMessage());
         }
+        try {
+            c.cluster().asAcdConfig();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null && Files.exists(file) ? file + ":" + lineOfKey(file, java.util.List.of(
+                    new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "cluster")), 1) + ": " : "configuration: ") + e.getMessage());
+        }
         if ("auto".equalsIgnoreCase(c.sip().host())) {
             c = c.withSip(c.sip().withHost(primaryAddress()));
         }
@@ -111,7 +117,7 @@ public final class ConfigLoader {
     record Partial(ForesightConfig.Sip sip, ForesightConfig.Http http, ForesightConfig.Database database, ForesightConfig.Speech speech,
                    ForesightConfig.Operator operator, ForesightConfig.Recording recording, ForesightConfig.Transcription transcription,
                    ForesightConfig.Demo demo, ForesightConfig.Prediction prediction, ForesightConfig.Acd acd,
-                   ForesightConfig.Digest digest) {}
+                   ForesightConfig.Digest digest, ForesightConfig.Cluster cluster) {}
 
     private static void merge(ObjectNode into, ObjectNode from, String file) throws ConfigException {
         Iterator<Map.Entry<String, JsonNode>> it = from.fields();

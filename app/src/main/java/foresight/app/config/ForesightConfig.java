@@ -6,10 +6,18 @@ package foresight.app.config;
  * works on a fresh checkout: embedded PostgreSQL, SIP on 5060, HTTP on 8080, the example hotline.
  */
 public record ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
-                              Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd, Digest digest) {
+                              Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd, Digest digest,
+                              Cluster cluster) {
 
     public ForesightConfig {
         if (digest == null) digest = Digest.DEFAULT;
+        if (cluster == null) cluster = Cluster.DEFAULT;
+    }
+
+    /** Without a cluster section: a single node. */
+    public ForesightConfig(Sip sip, Http http, Database database, Speech speech, Operator operator,
+                           Recording recording, Transcription transcription, Demo demo, Prediction prediction, Acd acd, Digest digest) {
+        this(sip, http, database, speech, operator, recording, transcription, demo, prediction, acd, digest, Cluster.DEFAULT);
     }
 
     /** Without a digest section: the default digest settings (off). */
@@ -20,17 +28,17 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
 
     /** The same configuration with other SIP settings. */
     public ForesightConfig withSip(Sip s) {
-        return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd, digest);
+        return new ForesightConfig(s, http, database, speech, operator, recording, transcription, demo, prediction, acd, digest, cluster);
     }
 
     /** The same configuration with other recording settings. */
     public ForesightConfig withRecording(Recording r) {
-        return new ForesightConfig(sip, http, database, speech, operator, r, transcription, demo, prediction, acd, digest);
+        return new ForesightConfig(sip, http, database, speech, operator, r, transcription, demo, prediction, acd, digest, cluster);
     }
 
     /** The same configuration with other contact-center settings. */
     public ForesightConfig withAcd(Acd a) {
-        return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a, digest);
+        return new ForesightConfig(sip, http, database, speech, operator, recording, transcription, demo, prediction, a, digest, cluster);
     }
 
     /**
@@ -254,5 +262,28 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
 
     public static final ForesightConfig DEFAULT = new ForesightConfig(Sip.DEFAULT, Http.DEFAULT, Database.DEFAULT,
             Speech.DEFAULT, Operator.DEFAULT, Recording.DEFAULT, Transcription.DEFAULT, Demo.DEFAULT, Prediction.DEFAULT, Acd.DEFAULT,
-            Digest.DEFAULT);
+            Digest.DEFAULT, Cluster.DEFAULT);
+
+    /**
+     * Several nodes sharing queues through PostgreSQL (docs/DEPLOY.md): off on a single node. {@code nodeId} names this
+     * node (unique in the cluster, required when enabled); a heartbeat every {@code heartbeatMillis}; a node silent for
+     * {@code deadAfterMillis} is declared dead and its callers and agent reservations are reclaimed; lines are looked at
+     * again every {@code pollMillis} even without a notification.
+     */
+    public record Cluster(boolean enabled, String nodeId, int heartbeatMillis, int deadAfterMillis, int pollMillis) {
+        public static final Cluster DEFAULT = new Cluster(false, "", 1000, 5000, 5000);
+
+        public Cluster {
+            if (nodeId == null) nodeId = "";
+            if (heartbeatMillis == 0) heartbeatMillis = DEFAULT.heartbeatMillis;
+            if (deadAfterMillis == 0) deadAfterMillis = DEFAULT.deadAfterMillis;
+            if (pollMillis == 0) pollMillis = DEFAULT.pollMillis;
+        }
+
+        /** The contact center's view of these settings; checks them (IllegalArgumentException names the key). */
+        public foresight.acd.cluster.ClusterConfig asAcdConfig() {
+            return new foresight.acd.cluster.ClusterConfig(enabled, nodeId, java.time.Duration.ofMillis(heartbeatMillis),
+                    java.time.Duration.ofMillis(deadAfterMillis), java.time.Duration.ofMillis(pollMillis));
+        }
+    }
 }

@@ -50,6 +50,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aClusterWithoutANodeIdIsReportedWithFileAndLine() throws Exception {
+        Path f = dir.resolve("foresight.yml");
+        Files.writeString(f, "http:\n  port: 9090\ncluster:\n  enabled: true\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .hasMessage(f + ":3: cluster.nodeId is required when cluster.enabled is true");
+        var c = ConfigLoader.load(f, Map.of("FORESIGHT_CLUSTER_NODE_ID", "node-a"));
+        assertThat(c.cluster().asAcdConfig().nodeId()).isEqualTo("node-a");
+        assertThat(ConfigLoader.load(null, Map.of()).cluster().enabled()).as("one node by default").isFalse();
+    }
+
+    @Test
     void misspelledEnvironmentVariableIsAnErrorNotSilentlyIgnored() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FORESIGHT_SIP_PROT", "1")))
                 .hasMessageContaining("FORESIGHT_SIP_PROT");
