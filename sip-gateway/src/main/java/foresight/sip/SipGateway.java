@@ -134,7 +134,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
      * thread; it also carries TCP then.
      */
     private void tlsProperties(Properties p) {
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", foresight.sip.transport.NioFixMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", foresight.sip.tls.PemSecurityManagerProvider.class.getName());
         p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.CERT, config.tlsCert());
         p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.KEY, config.tlsKey());
