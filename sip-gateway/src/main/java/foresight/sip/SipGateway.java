@@ -74,6 +74,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     private final DialogRequests dialogs = new DialogRequests(this);
     private final OutboundDialer dialer = new OutboundDialer(this);
     private SipStack stack;
+    private foresight.sip.transport.FlowRouter flows;
     SipProvider provider;
     AddressFactory addresses;
     HeaderFactory headers;
@@ -108,10 +109,12 @@ public final class SipGateway implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         if (config.tlsPort() > 0) tlsProperties(p);
+        p.setProperty("javax.sip.ROUTER_PATH", foresight.sip.transport.FlowRouter.class.getName());
         // Bursts of datagrams are lost with default socket buffers; 1 MiB holds a few thousand requests.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(1 << 20));
         stack = factory.createSipStack(p);
+        flows = (foresight.sip.transport.FlowRouter) stack.getRouter();
         addresses = factory.createAddressFactory();
         headers = factory.createHeaderFactory();
         messages = factory.createMessageFactory();
@@ -134,7 +137,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
      * thread; it also carries TCP then.
      */
     private void tlsProperties(Properties p) {
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", foresight.sip.transport.NioFixMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", foresight.sip.tls.PemSecurityManagerProvider.class.getName());
         p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.CERT, config.tlsCert());
         p.setProperty(foresight.sip.tls.PemSecurityManagerProvider.KEY, config.tlsKey());
@@ -343,7 +346,25 @@ public final class SipGateway implements SipListener, AutoCloseable {
         } else if (guard != null && r.getStatusCode() == Response.OK) {
             guard.authSucceeded(source(request));
         }
+        if (r.getStatusCode() == Response.OK) rememberFlows(request, r);
         respond(event, r);
+    }
+
+    /**
+     * A phone registered over TCP or TLS is rung down the connection it registered on (see {@link
+     * foresight.sip.transport.FlowRouter}); {@code r} holds the bindings the registrar accepted, with their expiry.
+     */
+    private void rememberFlows(Request request, Response r) {
+        String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport();
+        if (!(request instanceof gov.nist.javax.sip.message.SIPMessage m) || m.getRemoteAddress() == null
+                || !(ListeningPoint.TCP.equalsIgnoreCase(transport) || ListeningPoint.TLS.equalsIgnoreCase(transport))) return;
+        var contacts = r.getHeaders(ContactHeader.NAME);
+        while (contacts.hasNext()) {
+            var c = (ContactHeader) contacts.next();
+            if (!(c.getAddress().getURI() instanceof SipURI uri)) continue;
+            if (c.getExpires() == 0) flows.unbind(uri);
+            else flows.bind(uri, m.getRemoteAddress().getHostAddress(), m.getRemotePort(), transport);
+        }
     }
 
     /**
@@ -481,6 +502,7 @@ public final class SipGateway implements SipListener, AutoCloseable {
     @Override
     public void processIOException(IOExceptionEvent event) {
         log.debug("event=sip_io_error peer={}:{}", event.getHost(), event.getPort());
+        flows.forget(event.getHost(), event.getPort());
     }
 
     @Override

@@ -93,9 +93,6 @@ class TlsSrtpAgentEndToEndTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("not passing yet: the agent registers over TLS (200, binding with transport=tls) and the caller is"
-            + " queued over TLS/SRTP, but the server's INVITE to the agent's TLS contact (127.0.0.1:31681) never reaches baresip"
-            + " (offer_failed 408): the outbound TLS connection from JAIN-SIP's NIO transport to baresip's TLS listener is to be debugged")
     void anAgentRegisteredOverTlsWithSrtpTalksWithACallerOverTlsWithSrtp() throws Exception {
         // The agent's phone listens for TLS too (the server rings its registered TLS contact), with its own self-signed pair.
         Path agentDir = work.resolve("agent");
