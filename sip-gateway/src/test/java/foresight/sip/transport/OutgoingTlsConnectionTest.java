@@ -71,7 +71,7 @@ class OutgoingTlsConnectionTest {
                 conn.getOutputStream().flush();
                 SipLeg leg = dialled.get(10, TimeUnit.SECONDS);
                 assertThat(leg.state()).isEqualTo(SipLeg.State.ENDED);
-                assertThat(leg.ended().getNow("-")).isEqualTo("status:486");
+                assertThat(leg.ended().getNow(null)).isEqualTo(new foresight.sip.LegEnd.Busy(486));
             }
         }
     }
