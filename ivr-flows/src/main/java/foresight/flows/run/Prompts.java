@@ -72,7 +72,8 @@ public final class Prompts {
     }
 
     private AudioClip synthesize(String text) {
-        AudioClip c = AudioClip.of(text, tts.synthesize(text));
+        short[] pcm = tts.synthesize(text);
+        AudioClip c = text.isBlank() ? AudioClip.of(text, pcm) : AudioClip.spoken(text, pcm); // spoken: the transcript stores it verbatim
         if (cache.size() < MAX_ENTRIES) {
             AudioClip earlier = cache.putIfAbsent(text, c); // personalised sentences must not grow it forever
             if (earlier != null) return earlier;

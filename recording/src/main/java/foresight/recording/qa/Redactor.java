@@ -74,6 +74,15 @@ public final class Redactor {
      */
     public static String redactText(String text) {
         if (text == null || text.isBlank()) return text;
+        return redactSentence(text).text();
+    }
+
+    /** A sentence after {@link #redactText}, and whether anything in it was replaced. */
+    public record TextResult(String text, boolean replaced) {}
+
+    /** {@link #redactText}, telling whether it replaced anything (a prompt's text, to know its audio must go too). */
+    public static TextResult redactSentence(String text) {
+        if (text == null || text.isBlank()) return new TextResult(text, false);
         List<TimedWord> words = new ArrayList<>();
         for (String raw : text.trim().split("\\s+")) {
             String token = raw.replaceAll("^[\\p{Punct}&&[^@\\[]]+|[\\p{Punct}&&[^\\]]]+$", "");
@@ -85,8 +94,9 @@ public final class Redactor {
             }
         }
         StringBuilder out = new StringBuilder();
-        for (TimedWord w : redact(words).words()) out.append(out.isEmpty() ? "" : " ").append(w.word());
-        return out.toString();
+        Result r = redact(words);
+        for (TimedWord w : r.words()) out.append(out.isEmpty() ? "" : " ").append(w.word());
+        return new TextResult(out.toString(), !r.spans().isEmpty());
     }
 
     /** How many digits a word stands for: "four" 1, "2024" 4, anything else 0. */
