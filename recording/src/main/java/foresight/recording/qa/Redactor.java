@@ -27,6 +27,7 @@ public final class Redactor {
             Map.entry("eight", "8"), Map.entry("nine", "9"));
     private static final long SAME_BREATH_MS = 250;
     private static final Pattern NUMERAL = Pattern.compile("\\d+");
+    private static final Pattern GROUPED_NUMERAL = Pattern.compile("\\d+([-./,]\\d+)+");
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
 
     private Redactor() {}
@@ -99,11 +100,15 @@ public final class Redactor {
         return new TextResult(out.toString(), !r.spans().isEmpty());
     }
 
-    /** How many digits a word stands for: "four" 1, "2024" 4, anything else 0. */
+    /**
+     * How many digits a word stands for: "four" 1, "2024" 4, a numeral written in groups as recognisers such as
+     * Moonshine write numbers ("512-3456-1891," or "4111 1111" split in words) all its digits, anything else 0.
+     */
     static int digitCount(String word) {
-        String w = word.toLowerCase();
+        String w = word.toLowerCase().replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
         if (DIGIT_WORDS.containsKey(w)) return 1;
-        return NUMERAL.matcher(w).matches() ? w.length() : 0;
+        if (NUMERAL.matcher(w).matches()) return w.length();
+        return GROUPED_NUMERAL.matcher(w).matches() ? w.replaceAll("[^0-9]", "").length() : 0;
     }
 
     /** "name at domain dot com": returns the index after "com"/"org"/… if words i.. form a spoken address. */
