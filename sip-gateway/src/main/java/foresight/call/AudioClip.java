@@ -12,24 +12,43 @@ import java.util.List;
  */
 public final class AudioClip {
     private final String name;
+    private final String spokenText; // what the clip says, for the transcript; null for music, tones, silence
     private final List<short[]> frames;
     private volatile byte[][] pcmu, pcma; // lazily encoded; a race only encodes twice
 
     public AudioClip(String name, List<short[]> frames) {
+        this(name, null, frames);
+    }
+
+    private AudioClip(String name, String spokenText, List<short[]> frames) {
         this.name = name;
+        this.spokenText = spokenText;
         this.frames = List.copyOf(frames);
         for (short[] f : this.frames) if (f.length != 160) throw new IllegalArgumentException("clip " + name + ": frame of " + f.length + " samples, need 160");
     }
 
     /** Cuts PCM into frames, padding the last one with silence. */
     public static AudioClip of(String name, short[] pcm8k) {
+        return new AudioClip(name, null, frames(pcm8k));
+    }
+
+    /**
+     * A synthesised sentence: as {@link #of}, named by its text, and carrying that text so a recording's transcript
+     * can store what was said verbatim instead of recognising it.
+     */
+    public static AudioClip spoken(String text, short[] pcm8k) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("spoken clip without text");
+        return new AudioClip(text, text, frames(pcm8k));
+    }
+
+    private static List<short[]> frames(short[] pcm8k) {
         var frames = new java.util.ArrayList<short[]>();
         for (int off = 0; off < pcm8k.length; off += 160) {
             short[] f = new short[160];
             System.arraycopy(pcm8k, off, f, 0, Math.min(160, pcm8k.length - off));
             frames.add(f);
         }
-        return new AudioClip(name, frames);
+        return frames;
     }
 
     public static AudioClip silence(java.time.Duration d) {
@@ -40,6 +59,9 @@ public final class AudioClip {
     }
 
     public String name() { return name; }
+
+    /** The sentence this clip speaks (a synthesised prompt), or null for music, tones and silence. */
+    public String spokenText() { return spokenText; }
 
     public List<short[]> frames() { return frames; }
 

@@ -52,6 +52,7 @@ final class CallMedia implements Pacer.Task {
         final boolean loop;
         volatile boolean stopped;
         int index; // pacer
+        volatile int played; // pacer writes; close() reads: frames sent so far
 
         Playback(AudioClip clip, boolean loop) {
             this.clip = clip;
@@ -156,19 +157,31 @@ final class CallMedia implements Pacer.Task {
                 if (current == null) return SILENCE;
             }
             if (current.stopped) {
-                current.done.complete(false);
+                ended(current, false);
                 current = null;
                 continue;
             }
             if (current.index >= current.clip.frames().size() && current.loop && !current.clip.frames().isEmpty()) current.index = 0;
             if (current.index < current.clip.frames().size()) {
+                if (current.played == 0) {
+                    MediaTap t = tap;
+                    if (t != null) t.onClipStarted(current.clip);
+                }
+                current.played++;
                 outClip = current.clip;
                 outIndex = current.index;
                 return current.clip.frames().get(current.index++);
             }
-            current.done.complete(true);
+            ended(current, true);
             current = null;
         }
+    }
+
+    /** Completes a playback and tells the tap how much of a clip it started was heard. */
+    private void ended(Playback p, boolean toEnd) {
+        p.done.complete(toEnd);
+        MediaTap t = tap;
+        if (t != null && p.played > 0) t.onClipEnded(p.clip, p.played);
     }
 
     /** Sends the next RFC 4733 packet if a key press is in progress; true when it replaced this frame's audio. */
@@ -207,7 +220,7 @@ final class CallMedia implements Pacer.Task {
         Playback c;
         while ((c = playbacks.poll()) != null) c.done.complete(false);
         c = current;
-        if (c != null) c.done.complete(false);
+        if (c != null) ended(c, false);
         MediaTap t = tap;
         if (t != null) t.onClose();
     }

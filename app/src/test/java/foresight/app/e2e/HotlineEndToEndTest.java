@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The walking skeleton as a caller, an agent and a QA reviewer see it: real SIP over UDP on 127.0.0.1, real RTP
- * G.711, embedded PostgreSQL, the Vosk model, FreeTTS prompts, espeak-ng voices, baresip as the agent's
+ * G.711, embedded PostgreSQL, the Vosk model, Festival us-slt prompts, espeak-ng voices, baresip as the agent's
  * softphone and SIPp as an independent caller.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -154,9 +154,27 @@ class HotlineEndToEndTest {
         var found = await("transcript searchable").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> calls.search("refund", 10), l -> l.stream().anyMatch(x -> x.id().equals(c.id())));
         assertThat(found.stream().filter(x -> x.id().equals(c.id())).findFirst().orElseThrow().snippet()).contains("<<refund");
-        assertThat(transcripts.segments(c.id())).extracting(s -> s.channel()).contains("caller", "agent");
-        assertThat(transcripts.fullText(c.id()).orElseThrow()).as("the confirmation named the order from the history")
-                .containsPattern("hundred fifty six");
+        // What the IVR said is stored as it was said (labelled ivr), not recognised; the people are recognised.
+        var segments = transcripts.segments(c.id());
+        assertThat(segments).extracting(s -> s.channel()).contains("ivr", "caller", "agent");
+        List<String> ivr = segments.stream().filter(s -> s.channel().equals("ivr")).map(s -> s.text()).toList();
+        assertThat(ivr).as("the IVR's prompts, verbatim, in order")
+                .startsWith("Thank you for calling Foresight Bank.", "Are you calling about your refund for order 456? Please say yes or no.");
+        // Then the queue's announcement, cut off by the agent answering within a fraction of a second: at most its first words.
+        assertThat(ivr).hasSizeBetween(2, 3);
+        if (ivr.size() == 3) assertThat("Please hold, a refunds specialist will be with you shortly.").startsWith(ivr.get(2).replaceFirst(" …$", ""));
+        Long agentJoined = transcripts.agentJoinedMs(c.id());
+        assertThat(agentJoined).isNotNull();
+        assertThat(segments).filteredOn(s -> s.channel().equals("ivr")).allSatisfy(s -> assertThat(s.endMs()).as("the IVR spoke before the agent answered")
+                .isLessThanOrEqualTo(agentJoined + 1000));
+        assertThat(segments).filteredOn(s -> s.channel().equals("agent")).allSatisfy(s -> assertThat(s.startMs()).as("only the agent's span is recognised")
+                .isGreaterThanOrEqualTo(agentJoined - 1000));
+        assertThat(segments).filteredOn(s -> s.channel().equals("caller")).extracting(s -> s.text()).as("the caller's words, recognised")
+                .anySatisfy(t -> assertThat(t.toLowerCase()).containsAnyOf("refund", "order")); // Vosk has heard "every fun for my order"
+        // A word only the prompt said (the order number from the history) finds the call.
+        var byPrompt = calls.search("456", 10).stream().filter(x -> x.id().equals(c.id())).findFirst();
+        assertThat(byPrompt).as("search for a word of a prompt finds the call").isPresent();
+        assertThat(byPrompt.get().snippet()).contains("<<456>>");
 
         // The same through the HTTP API, with a token; without one, nothing.
         var resp = get("/api/calls?q=refund", server.newAdminToken());
@@ -320,7 +338,7 @@ class HotlineEndToEndTest {
         Long agentJoined = transcripts.agentJoinedMs(c.id());
         assertThat(agentJoined).as("the agent's part starts after the IVR").isGreaterThan(3000L);
         var greeting = hits.stream().filter(h -> h.category().equals("greeting")).findFirst().orElseThrow(() -> new AssertionError("no greeting hit in " + hits));
-        var escalation = hits.stream().filter(h -> h.category().equals("escalation")).findFirst().orElseThrow(() -> new AssertionError("no escalation hit in " + hits));
+        var escalation = hits.stream().filter(h -> h.category().equals("escalation")).findFirst().orElseThrow(() -> new AssertionError("no escalation hit in " + hits + " of " + transcripts.fullText(c.id()).orElse("")));
         assertThat(greeting.channel()).isEqualTo("agent");
         assertThat(greeting.startMs()).as("greeting within 30 s of the agent answering").isBetween(agentJoined - 1000, agentJoined + 30_000);
         assertThat(escalation.channel()).isEqualTo("caller");
@@ -394,7 +412,16 @@ class HotlineEndToEndTest {
             }
         }
         String stored = transcripts.fullText(c.id()).orElseThrow();
-        assertThat(stored).as("stored transcript").contains("[CARD]").doesNotContainPattern("[0-9]")
+        assertThat(stored).as("stored transcript").contains("[CARD]").doesNotContainPattern(digitRun);
+        // The IVR's own words are stored verbatim (the menu's "press 1" is a digit the IVR said, not the caller's data):
+        // each ivr line is the start of one of the flow's prompts; every other line is what a person said, digit-free.
+        var segments = transcripts.segments(c.id());
+        List<String> flowPrompts = List.of("Thank you for calling Foresight Bank.", "In a few words, why are you calling?",
+                "For refunds, press 1. For a lost or stolen card, press 2. For anything else, press 3.");
+        assertThat(segments).filteredOn(s -> s.channel().equals("ivr")).extracting(s -> s.text().replaceFirst(" …$", ""))
+                .isNotEmpty().allSatisfy(t -> assertThat(flowPrompts).anySatisfy(p -> assertThat(p).startsWith(t)));
+        String people = segments.stream().filter(s -> !s.channel().equals("ivr")).map(s -> s.text()).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(people).as("what the caller said, as stored").contains("[CARD]").doesNotContainPattern("[0-9]")
                 .doesNotContainPattern("\\b(one|two|three|four|five|six|seven|eight|nine|zero)\\b");
         // Transcribe the stored (redacted) recording again: no digits left in it.
         short[] callerAudio = WavReader.read(Path.of(c.recordingPath())).channels()[0];

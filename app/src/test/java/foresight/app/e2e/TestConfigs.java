@@ -17,12 +17,13 @@ final class TestConfigs {
                 new ForesightConfig.Sip("127.0.0.1", sipPort, rtpMin, rtpMin + 998, "foresight", 15, rtpTimeoutSeconds, 30, ForesightConfig.Guard.DEFAULT),
                 new ForesightConfig.Http("127.0.0.1", 0),
                 new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
-                // kevin16 and Vosk until the transcript holds the IVR's prompts verbatim (issue #13 §1): one check reads
-                // the order number back from the recogniser's transcript of the confirmation prompt. With festival-slt
-                // Vosk hears "four hundred fifty six please" as "four hundred fifty thick please" (2026-12-02), and
-                // Moonshine writes "456". Moonshine and festival-slt are the product defaults; their tests are in speech.
+                // The product's voice (festival-slt). Open questions and transcripts with Vosk, not the product's Moonshine:
+                // with Moonshine two HotlineEndToEndTest runs on 2026-12-02 failed differently (once the caller's "I want to
+                // cancel my account" gave no escalation hit, once a read-out card number came back as "[PHONE] emanate
+                // [PHONE]"), while the same audio offline gives the right words; see docs/BENCHMARKS.md. Prompts are stored
+                // verbatim, so no check depends on how a recogniser hears the voice.
                 new ForesightConfig.Speech(MODEL, recognisers, "vosk", "base", "../speech/target/onnx-models/moonshine",
-                        "../speech/target/onnx-models/silero-vad/silero_vad.onnx", "kevin16"),
+                        "../speech/target/onnx-models/silero-vad/silero_vad.onnx", "festival-slt"),
                 new ForesightConfig.Operator(operatorDir, "hotline", reloadMillis),
                 new ForesightConfig.Recording(work.resolve("recordings").toString(), false, 0),
                 new ForesightConfig.Transcription(transcribe, 200, 3), d.demo(), d.prediction(), d.acd());

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static foresight.db.schema.Tables.CALLS;
+import static foresight.db.schema.Tables.CALL_EVENTS;
 import static foresight.db.schema.Tables.QA_HITS;
 import static foresight.db.schema.Tables.QA_REVIEWS;
 import static foresight.db.schema.Tables.RECORDINGS;
@@ -216,6 +217,12 @@ public final class TranscriptRepository {
                 + "where e.call_id = ? and e.type = 'agent_answered' group by c.answered_at", callId);
         if (r == null || r.get(0) == null) return null;
         return Math.round(((Number) r.get(0)).doubleValue());
+    }
+
+    /** The sentences the IVR said during the call, in the order they were played (timeline events {@code prompt}). */
+    public List<PlayedPrompt> playedPrompts(String callId) {
+        return dsl.select(CALL_EVENTS.DETAIL).from(CALL_EVENTS).where(CALL_EVENTS.CALL_ID.eq(callId)).and(CALL_EVENTS.TYPE.eq(PlayedPrompt.EVENT))
+                .orderBy(CALL_EVENTS.ID).fetch(r -> PlayedPrompt.fromDetail(foresight.db.JsonText.readObject(r.value1() == null ? null : r.value1().data())));
     }
 
     /**

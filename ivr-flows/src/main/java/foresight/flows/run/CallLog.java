@@ -32,6 +32,13 @@ public interface CallLog {
 
     void ended(String callId, Instant at, String status, String disposition);
 
+    /**
+     * The caller heard a prompt: {@code framesPlayed} of its {@code framesTotal} 20 ms frames from {@code startMs} into
+     * the recording (the transcript stores its text instead of recognising it). Called on the media pacer: returns at
+     * once, never blocks.
+     */
+    void promptHeard(String callId, String text, long startMs, int framesPlayed, int framesTotal);
+
     /** The recording's file is closed after {@code durationMs}: it may be transcribed. */
     void recordingClosed(String callId, long durationMs);
 }

@@ -62,7 +62,7 @@ final class CallSession {
             s.transcripts().recordingOpened(call.id(), path.toString(), 2, 8000);
             s.rows().recordingPath(call.id(), path.toString());
             var recorder = new CallRecorder(call.id(), path, durationMs -> s.calls().recordingClosed(call.id(), durationMs));
-            var tap = new RecordingTap(recorder);
+            var tap = new RecordingTap(recorder, (text, at, played, total) -> s.calls().promptHeard(call.id(), text, at, played, total));
             if (live) s.live().recording(call.id(), tap);
             call.tap(tap);
         } catch (Exception e) {

@@ -50,6 +50,17 @@ public final class CallWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #submit} but never waits (the media pacer's writes): when the queue is full or the writer closed the
+     * write is dropped, logged with its call id and counted in {@link #failedWrites}. True if queued.
+     */
+    public boolean offer(String callId, String what, Runnable action) {
+        if (!closed && queue.offer(new Write(callId, what, action))) return true;
+        failed.incrementAndGet();
+        log.warn("call={} event=call_write_dropped write={} reason={}", callId, what, closed ? "closed" : "queue_full");
+        return false;
+    }
+
     /** Waits until every write asked for before this call is done (tests, shutdown). False if it took over {@code timeoutMs}. */
     public boolean flush(long timeoutMs) {
         if (closed || Thread.currentThread() == thread) return true;

@@ -82,7 +82,8 @@ public final class Prompts {
 
     private AudioClip synthesize(String text) {
         // Synthesised outside the cache's lock: a slow voice must not hold up other sentences.
-        AudioClip c = AudioClip.of(text, tts.synthesize(text));
+        short[] pcm = tts.synthesize(text);
+        AudioClip c = text.isBlank() ? AudioClip.of(text, pcm) : AudioClip.spoken(text, pcm); // spoken: the transcript stores it verbatim
         AudioClip earlier = cache.asMap().putIfAbsent(text, c);
         return earlier != null ? earlier : c;
     }

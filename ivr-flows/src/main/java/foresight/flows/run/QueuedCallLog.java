@@ -59,6 +59,13 @@ public final class QueuedCallLog implements CallLog {
         writer.submit(id, "ended", () -> calls.ended(id, at, status, disposition));
     }
 
+    /** Redacted and cut to what was heard on the writer's thread; dropped (logged, counted) rather than wait when the writer is full. */
+    @Override
+    public void promptHeard(String id, String text, long startMs, int framesPlayed, int framesTotal) {
+        writer.offer(id, "event:prompt", () -> HeardPrompt.of(text, startMs, framesPlayed, framesTotal)
+                .ifPresent(p -> calls.event(id, foresight.db.transcript.PlayedPrompt.EVENT, p.detail())));
+    }
+
     @Override
     public void recordingClosed(String id, long durationMs) {
         writer.submit(id, "recording_closed", () -> transcripts.recordingClosed(id, durationMs));

@@ -82,4 +82,26 @@ class CallWriterTest {
         writer.submit("c1", "ended", () -> done.add(Thread.currentThread().getName()));
         assertThat(done.getLast()).isEqualTo(Thread.currentThread().getName());
     }
+
+    @Test
+    void offerNeverWaitsAFullQueueDropsTheWriteAndCountsIt() throws Exception {
+        var release = new CountDownLatch(1);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (var writer = new CallWriter(1)) {
+            writer.submit("c1", "slow", () -> {
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.pending() == 0); // the writer holds the slow one
+            assertThat(writer.offer("c1", "event:prompt", () -> done.add("first"))).isTrue();
+            assertThat(writer.offer("c1", "event:prompt", () -> done.add("second"))).as("queue full: dropped, not waited for").isFalse();
+            assertThat(writer.failedWrites()).isEqualTo(1);
+            release.countDown();
+            writer.flush(5_000);
+        }
+        assertThat(done).containsExactly("first");
+    }
 }

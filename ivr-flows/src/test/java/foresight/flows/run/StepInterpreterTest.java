@@ -75,6 +75,7 @@ class StepInterpreterTest {
         @Override public void peerReport(String id, long lost, double jitterMs, Double rttMs) { row("peer"); }
         @Override public void ended(String id, Instant at, String status, String disposition) { row("ended=" + disposition); }
         @Override public void recordingClosed(String id, long durationMs) { row("recording_closed"); }
+        @Override public void promptHeard(String id, String text, long startMs, int played, int total) { row("prompt_heard"); }
 
         /** A row column: no timeline detail. */
         private void row(String what) {

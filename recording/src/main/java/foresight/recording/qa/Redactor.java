@@ -27,6 +27,7 @@ public final class Redactor {
             Map.entry("eight", "8"), Map.entry("nine", "9"));
     private static final long SAME_BREATH_MS = 250;
     private static final Pattern NUMERAL = Pattern.compile("\\d+");
+    private static final Pattern GROUPED_NUMERAL = Pattern.compile("\\d+([-./,]\\d+)+");
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
 
     private Redactor() {}
@@ -74,6 +75,15 @@ public final class Redactor {
      */
     public static String redactText(String text) {
         if (text == null || text.isBlank()) return text;
+        return redactSentence(text).text();
+    }
+
+    /** A sentence after {@link #redactText}, and whether anything in it was replaced. */
+    public record TextResult(String text, boolean replaced) {}
+
+    /** {@link #redactText}, telling whether it replaced anything (a prompt's text, to know its audio must go too). */
+    public static TextResult redactSentence(String text) {
+        if (text == null || text.isBlank()) return new TextResult(text, false);
         List<TimedWord> words = new ArrayList<>();
         for (String raw : text.trim().split("\\s+")) {
             String token = raw.replaceAll("^[\\p{Punct}&&[^@\\[]]+|[\\p{Punct}&&[^\\]]]+$", "");
@@ -85,15 +95,20 @@ public final class Redactor {
             }
         }
         StringBuilder out = new StringBuilder();
-        for (TimedWord w : redact(words).words()) out.append(out.isEmpty() ? "" : " ").append(w.word());
-        return out.toString();
+        Result r = redact(words);
+        for (TimedWord w : r.words()) out.append(out.isEmpty() ? "" : " ").append(w.word());
+        return new TextResult(out.toString(), !r.spans().isEmpty());
     }
 
-    /** How many digits a word stands for: "four" 1, "2024" 4, anything else 0. */
+    /**
+     * How many digits a word stands for: "four" 1, "2024" 4, a numeral written in groups as recognisers such as
+     * Moonshine write numbers ("512-3456-1891," or "4111 1111" split in words) all its digits, anything else 0.
+     */
     static int digitCount(String word) {
-        String w = word.toLowerCase();
+        String w = word.toLowerCase().replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
         if (DIGIT_WORDS.containsKey(w)) return 1;
-        return NUMERAL.matcher(w).matches() ? w.length() : 0;
+        if (NUMERAL.matcher(w).matches()) return w.length();
+        return GROUPED_NUMERAL.matcher(w).matches() ? w.replaceAll("[^0-9]", "").length() : 0;
     }
 
     /** "name at domain dot com": returns the index after "com"/"org"/… if words i.. form a spoken address. */

@@ -1,5 +1,6 @@
 package foresight.recording.transcribe;
 
+import foresight.db.transcript.PlayedPrompt;
 import foresight.db.transcript.Segment;
 import foresight.db.transcript.TranscriptRepository;
 import foresight.db.transcript.TranscriptionJob;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Takes transcription jobs from PostgreSQL (any node may run one) and turns each stereo recording into a
- * dialogue: left channel = caller, right = agent/IVR, each cut into segments at pauses. Failures are retried
+ * dialogue: left channel = caller, recognised and cut into segments at pauses; right = what the caller heard: the
+ * IVR's prompts as the timeline kept them ({@code ivr}) and the agent, recognised ({@link OutboundTranscript}). Failures are retried
  * up to {@code maxAttempts}. Runs on {@link #threads} low-priority platform threads until closed; a recording that cannot be read
  * or decoded (corrupt, truncated mid-header) fails its job with the reason stored, and the thread takes the next job.
  */
@@ -229,28 +231,36 @@ public final class TranscriptionWorker implements AutoCloseable {
             List<Segment> segments = new ArrayList<>();
             Map<String, List<TimedWord>> byChannel = new LinkedHashMap<>();
             List<List<Redactor.Span>> spans = new ArrayList<>();
-            int redactions = 0;
-            String[] names = {"caller", "agent"};
-            for (int c = 0; c < Math.min(2, audio.channels().length); c++) {
-                List<TimedWord> words = transcriber.transcribe(audio.channels()[c]);
-                List<Redactor.Span> found = List.of();
-                if (qa.redact()) {
-                    var r = Redactor.redact(words);
-                    words = r.words();
-                    found = r.spans();
-                    redactions += found.size();
-                }
-                spans.add(found);
-                byChannel.put(names[c], words);
-                segments.addAll(segments(names[c], words));
+            Long agentJoinedMs = repository.agentJoinedMs(job.callId());
+            List<PlayedPrompt> prompts = repository.playedPrompts(job.callId());
+            // Left: the caller, recognised whole. Right: the IVR's prompts as they were said, and the agent recognised.
+            List<Redactor.Span> callerSpans = new ArrayList<>();
+            List<TimedWord> callerWords = redactIf(qa.redact(), transcriber.transcribe(audio.channels()[0]), callerSpans);
+            spans.add(callerSpans);
+            byChannel.put("caller", callerWords);
+            segments.addAll(segments("caller", callerWords));
+            if (audio.channels().length > 1) {
+                var heard = OutboundTranscript.split(decode(audio.channels()[1], audio.sampleRateHz(), OutboundTranscript.decodeFromMs(prompts, agentJoinedMs)),
+                        prompts, agentJoinedMs);
+                List<Redactor.Span> outSpans = new ArrayList<>();
+                List<TimedWord> ivrWords = redactIf(qa.redact(), heard.ivr(), outSpans);
+                List<TimedWord> agentWords = redactIf(qa.redact(), heard.agent(), outSpans);
+                if (qa.redact()) outSpans.addAll(OutboundTranscript.redactedSpans(prompts));
+                spans.add(outSpans);
+                byChannel.put("agent", agentWords);
+                byChannel.put("ivr", concat(ivrWords, OutboundTranscript.words(prompts)));
+                segments.addAll(segments("ivr", ivrWords));
+                segments.addAll(OutboundTranscript.segments(prompts));
+                segments.addAll(segments("agent", agentWords));
             }
             segments.sort(Comparator.comparingLong(Segment::startMs));
+            int redactions = spans.stream().mapToInt(List::size).sum();
             if (redactions > 0) redactAudio(job.callId(), path, audio, spans);
             List<QaHitRow> hits = List.of();
             Integer score = null;
             String missing = null;
             if (!qa.categories().isEmpty()) {
-                var result = QaAnalyzer.analyze(qa, byChannel, repository.agentJoinedMs(job.callId()));
+                var result = QaAnalyzer.analyze(qa, byChannel, agentJoinedMs);
                 hits = result.hits().stream().map(h -> new QaHitRow(h.category(), h.channel(), h.phrase(), h.startMs(), h.endMs())).toList();
                 score = result.score();
                 missing = result.missingRequired().isEmpty() ? null : String.join(",", result.missingRequired());
@@ -263,8 +273,7 @@ public final class TranscriptionWorker implements AutoCloseable {
                         job.leaseEpoch(), job.attempts());
                 return;
             }
-            Long agentJoined = repository.agentJoinedMs(job.callId());
-            if (agentJoined != null) {
+            if (agentJoinedMs != null) {
                 String why = qa.reviewSampleRate() > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < qa.reviewSampleRate() ? "random" : null;
                 if (why == null && qa.reviewMinPerAgentPerDay() > 0) {
                     int already = repository.sampledSameDayForAgentOf(job.callId());
@@ -312,6 +321,30 @@ public final class TranscriptionWorker implements AutoCloseable {
                 log.warn("call={} event=transcription_failure_refused reason=lease_lost", job.callId());
             }
         }
+    }
+
+    /** {@code words} with personal data replaced when {@code redact}; the replaced stretches go to {@code spans}. */
+    private static List<TimedWord> redactIf(boolean redact, List<TimedWord> words, List<Redactor.Span> spans) {
+        if (!redact) return words;
+        var r = Redactor.redact(words);
+        spans.addAll(r.spans());
+        return r.words();
+    }
+
+    /** The channel's words from {@code fromMs} on (none when negative), timed from the start of the recording. */
+    private List<TimedWord> decode(short[] channel, int rateHz, long fromMs) throws Exception {
+        int from = (int) Math.min(channel.length, fromMs * rateHz / 1000);
+        if (fromMs < 0 || from >= channel.length) return List.of();
+        if (from == 0) return transcriber.transcribe(channel);
+        return transcriber.transcribe(java.util.Arrays.copyOfRange(channel, from, channel.length)).stream()
+                .map(w -> new TimedWord(w.word(), w.startMs() + fromMs, w.endMs() + fromMs)).toList();
+    }
+
+    private static List<TimedWord> concat(List<TimedWord> a, List<TimedWord> b) {
+        List<TimedWord> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.sort(Comparator.comparingLong(TimedWord::startMs));
+        return all;
     }
 
     /** Tone level and margin around a redacted stretch, so no edge of a digit survives. */

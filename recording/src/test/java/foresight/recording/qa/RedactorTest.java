@@ -62,4 +62,14 @@ class RedactorTest {
         assertThat(Redactor.redactText("I want a refund for my order")).isEqualTo("I want a refund for my order");
         assertThat(Redactor.redactText("")).isEmpty();
     }
+
+    @Test
+    void aCardNumberARecogniserWroteAsGroupedNumeralsIsRedactedFromTimedWords() {
+        // Moonshine writes a read-out card number as one token of hyphenated groups (seen in an end-to-end call).
+        var r = Redactor.redact(said("my card number is 512-3456-1891-23456 thanks"));
+        assertThat(text(r.words())).isEqualTo("my card number is [CARD] thanks");
+        assertThat(r.spans()).singleElement().satisfies(s -> assertThat(s.label()).isEqualTo("[CARD]"));
+        assertThat(text(Redactor.redact(said("it is 4111 1111, 1111 1111.")).words())).isEqualTo("it is [CARD]");
+        assertThat(text(Redactor.redact(said("order 456? yes")).words())).as("three digits stay").isEqualTo("order 456? yes");
+    }
 }
