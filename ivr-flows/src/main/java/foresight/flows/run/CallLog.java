@@ -9,6 +9,12 @@ import java.util.Map;
  * order they were asked for. Fakes keep them in memory for unit tests.
  */
 public interface CallLog {
+    /** The call row with the flow it runs: every call's first write. */
+    void created(String callId, String sipCallId, String caller, Instant startedAt, String flow, String version);
+
+    /** The call's recording is open at {@code path}: its row (a crash finds it open) and the call row's pointer to it. */
+    void recordingOpened(String callId, String path, int channels, int sampleRate);
+
     void answered(String callId, Instant at);
 
     void customer(String callId, long customerId);

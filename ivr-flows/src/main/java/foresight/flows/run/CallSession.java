@@ -1,8 +1,6 @@
 package foresight.flows.run;
 
 import foresight.call.CallControl;
-import foresight.db.call.CallRepository;
-import foresight.db.transcript.TranscriptRepository;
 import foresight.media.rtp.ReceptionStats;
 import foresight.recording.CallRecorder;
 import foresight.recording.RecordingStore;
@@ -23,7 +21,7 @@ final class CallSession {
     private static final Logger log = LoggerFactory.getLogger(CallSession.class);
 
     /** What every session of this node shares. */
-    record Shared(CallRepository rows, TranscriptRepository transcripts, RecordingStore recordings, CallLog calls, LiveCalls live, Clock clock) {}
+    record Shared(RecordingStore recordings, CallLog calls, LiveCalls live, Clock clock) {}
 
     private final Shared s;
     private final CallControl call;
@@ -36,15 +34,15 @@ final class CallSession {
     }
 
     /**
-     * Creates the call row (and its flow) before anything refers to it; {@code live} calls can be monitored.
-     * Blocks for the two writes.
+     * Asks for the call row (and its flow) before anything refers to it; {@code live} calls can be monitored. Never
+     * waits for the database: the writes go through the call log's one ordered writer, ahead of every later write of
+     * this call, so the INVITE is answered whatever PostgreSQL is doing.
      */
     static CallSession open(Shared shared, CallControl call, String sipCallId, String caller, Instant started, String flow, String version,
                             boolean live) {
         var session = new CallSession(shared, call, live);
         if (live) shared.live().add(call);
-        shared.rows().create(call.id(), sipCallId, caller, null, started);
-        shared.rows().flow(call.id(), flow, version);
+        shared.calls().created(call.id(), sipCallId, caller, started, flow, version);
         return session;
     }
 
@@ -58,9 +56,8 @@ final class CallSession {
     void startRecording(Instant started) {
         Path path = s.recordings().pathFor(call.id(), started);
         try {
-            // Synchronous: the recording's row must exist before its close is written, and a crash finds it open.
-            s.transcripts().recordingOpened(call.id(), path.toString(), 2, 8000);
-            s.rows().recordingPath(call.id(), path.toString());
+            // Through the same ordered writer as the close, so its row exists before the close is written.
+            s.calls().recordingOpened(call.id(), path.toString(), 2, 8000);
             var recorder = new CallRecorder(call.id(), path, durationMs -> s.calls().recordingClosed(call.id(), durationMs));
             var tap = new RecordingTap(recorder, (text, at, played, total) -> s.calls().promptHeard(call.id(), text, at, played, total));
             if (live) s.live().recording(call.id(), tap);

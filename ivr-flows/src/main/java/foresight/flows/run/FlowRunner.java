@@ -70,7 +70,7 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
         this.writer = new CallWriter(WRITE_QUEUE);
         this.calls = new QueuedCallLog(services.calls(), services.transcripts(), writer);
         this.live = new LiveCalls(calls);
-        this.sessions = new CallSession.Shared(services.calls(), services.transcripts(), services.recordings(), calls, live, services.clock());
+        this.sessions = new CallSession.Shared(services.recordings(), calls, live, services.clock());
         StepInterpreter.PromptSource prompts = services.prompts()::get;
         this.featureCodes = new FeatureCodes(services.acd(), prompts);
         this.interpreter = new StepInterpreter(prompts, services.asr()::listen, services.predictor()::confirmThreshold, calls,

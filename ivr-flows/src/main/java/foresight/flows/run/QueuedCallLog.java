@@ -18,6 +18,22 @@ public final class QueuedCallLog implements CallLog {
         this.writer = writer;
     }
 
+    @Override
+    public void created(String id, String sipCallId, String caller, Instant startedAt, String flow, String version) {
+        writer.submit(id, "created", () -> {
+            calls.create(id, sipCallId, caller, null, startedAt);
+            calls.flow(id, flow, version);
+        });
+    }
+
+    @Override
+    public void recordingOpened(String id, String path, int channels, int sampleRate) {
+        writer.submit(id, "recording_opened", () -> {
+            transcripts.recordingOpened(id, path, channels, sampleRate);
+            calls.recordingPath(id, path);
+        });
+    }
+
     @Override public void answered(String id, Instant at) { writer.submit(id, "answered", () -> calls.answered(id, at)); }
 
     @Override public void customer(String id, long customerId) { writer.submit(id, "customer", () -> calls.customer(id, customerId)); }

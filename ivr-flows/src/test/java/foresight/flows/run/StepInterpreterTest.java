@@ -63,6 +63,8 @@ class StepInterpreterTest {
         final List<String> written = new ArrayList<>();
         final List<Map<String, Object>> details = new ArrayList<>();
 
+        @Override public void created(String id, String sipCallId, String caller, Instant at, String flow, String version) { row("created"); }
+        @Override public void recordingOpened(String id, String path, int channels, int rate) { row("recording_opened"); }
         @Override public void answered(String id, Instant at) { row("answered"); }
         @Override public void customer(String id, long customerId) { row("customer=" + customerId); }
         @Override public void event(String id, String type, Map<String, ?> detail) { written.add(type); details.add(new java.util.HashMap<>(detail)); }
