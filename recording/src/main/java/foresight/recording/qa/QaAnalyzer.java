@@ -18,7 +18,8 @@ public final class QaAnalyzer {
     private QaAnalyzer() {}
 
     /**
-     * @param words        recognised words by channel ("caller", "agent"), times in ms into the recording
+     * @param words        words by channel ("caller", "agent" recognised; "ivr" the prompts' words), times in ms into the
+     *                     recording; rules on {@code any} see the IVR's words too, overtalk compares caller and agent only
      * @param agentJoinedMs when the agent's part began (ms into the recording), or null if no agent answered
      */
     public static Result analyze(QaRules rules, Map<String, List<TimedWord>> words, Long agentJoinedMs) {
