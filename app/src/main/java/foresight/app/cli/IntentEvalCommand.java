@@ -79,7 +79,12 @@ public final class IntentEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var options = new IntentClassifier.Options(tfidfWeight, tfidfEpochs, embeddingEpochs, embeddingScale);
         var settings = new IntentEval.Settings(extraTrain, options, spokenTfidfWeight, tuneWeight, spokenTrain, spokenTrainOut, tuneSpokenWeight, spokenNoise, spokenTrainIn, heardTest, heardOut);
-        IntentEval.run(train, test, spoken, limit, configOption.load().speech(), settings, System.out);
+        try {
+            IntentEval.run(train, test, spoken, limit, configOption.load().speech(), settings, System.out);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("intent-eval: " + e.getMessage()); // the user's file or options: a message, not a stack trace
+            return 2;
+        }
         return 0;
     }
 }

@@ -204,7 +204,8 @@ public final class IntentEval {
         for (int k = 0; k < n; k++) if (truth.get(k).equals(predicted.get(k))) correct++;
         double accuracy = n == 0 ? 0 : (double) correct / n, f1 = macroF1(truth, predicted);
         double wer = words == 0 ? 0 : (double) wordErrors / words;
-        out.printf("intent-eval: train %s (%d rows), test %s (%d rows)%s, %d labels, trained in %.1f s%n", train, trainRows.size(), test, n,
+        out.printf("intent-eval: train %s (%d rows%s), test %s (%d rows)%s, %d labels, trained in %.1f s%n", train, trainRows.size(),
+                heardRows.isEmpty() ? "" : " + " + heardRows.size() + " heard" + (noisedRows.isEmpty() ? "" : " + " + noisedRows.size() + " noised"), test, n,
                 spoken ? ", spoken through " + source + " -> G.711 -> " + recogniser : "", new TreeSet<>(truth).size(), trainSeconds);
         double p50 = percentileMs(classifyNanos, 0.50), p99 = percentileMs(classifyNanos, 0.99);
         out.printf("classifier: tf-idf LR + MiniLM-embedding LR, tfidf_weight=%.2f%s; training %.1f s (embedding %.1f s, %.1f s of CPU) on %d cores; "

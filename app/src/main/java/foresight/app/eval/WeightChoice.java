@@ -71,6 +71,7 @@ final class WeightChoice {
             fitTexts.add(r.get("text"));
             fitLabels.add(r.get("category"));
         }
+        if (heldTexts.isEmpty()) throw new IllegalArgumentException("--tune-spoken-weight needs at least 10 heard training sentences, have " + heard.size());
         IntentClassifier c = IntentClassifier.train(fitTexts, fitLabels, options);
         List<IntentClassifier.Scores> scores = heldTexts.stream().map(c::scores).toList();
         double best = 0.5;
