@@ -40,6 +40,29 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Option(names = "--tune-weight", description = "Choose the text tf-idf weight on a 90/10 split of the training rows first (never on --test).")
     boolean tuneWeight;
 
+    @Option(names = "--spoken-train", defaultValue = "0", description = "With --spoken: also send N evenly spaced --train sentences through the phone path "
+            + "and learn what the recogniser heard (0 = none, -1 = all; default ${DEFAULT-VALUE}).")
+    int spokenTrain;
+
+    @Option(names = "--spoken-train-out", description = "Write the heard training sentences to this text,category CSV (reusable with --extra-train).")
+    Path spokenTrainOut;
+
+    @Option(names = "--tune-spoken-weight", description = "With --spoken-train: choose the spoken tf-idf weight on every tenth heard training sentence, held out (never on --test).")
+    boolean tuneSpokenWeight;
+
+    @Option(names = "--spoken-train-in", description = "Read the heard training sentences from an earlier --spoken-train-out of the same --train file instead of recognising them again.")
+    Path spokenTrainIn;
+
+    @Option(names = "--heard-test", description = "The --test texts are recognised speech already (e.g. an earlier run's transcripts): classify them with the spoken tf-idf weight.")
+    boolean heardTest;
+
+    @Option(names = "--heard-out", description = "With --spoken: write what the recogniser heard for each test row to this CSV (text,category,reference; usable with --heard-test).")
+    Path heardOut;
+
+    @Option(names = "--spoken-noise", description = "With --spoken-train: also learn a copy of every other training row with the recogniser's word confusions "
+            + "(learned from the heard sentences) applied.")
+    boolean spokenNoise;
+
     @Option(names = "--tfidf-epochs", defaultValue = "15", description = "SGD passes of the tf-idf model (default ${DEFAULT-VALUE}).")
     int tfidfEpochs;
 
@@ -55,8 +78,13 @@ public final class IntentEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var options = new IntentClassifier.Options(tfidfWeight, tfidfEpochs, embeddingEpochs, embeddingScale);
-        var settings = new IntentEval.Settings(extraTrain, options, spokenTfidfWeight, tuneWeight);
-        IntentEval.run(train, test, spoken, limit, configOption.load().speech(), settings, System.out);
+        var settings = new IntentEval.Settings(extraTrain, options, spokenTfidfWeight, tuneWeight, spokenTrain, spokenTrainOut, tuneSpokenWeight, spokenNoise, spokenTrainIn, heardTest, heardOut);
+        try {
+            IntentEval.run(train, test, spoken, limit, configOption.load().speech(), settings, System.out);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("intent-eval: " + e.getMessage()); // the user's file or options: a message, not a stack trace
+            return 2;
+        }
         return 0;
     }
 }

@@ -31,4 +31,10 @@ final class CsvTable {
         }
         return rows;
     }
+
+    /** One CSV field, quoted when it holds a comma, quote or line break. */
+    static String quote(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) return field;
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
 }

@@ -110,8 +110,8 @@ public final class PredictEval {
         double oracle = oracleN == n ? oracleSum / n : Double.NaN;
         out.printf(Locale.ROOT, "predict-eval %s: %d customers, %d events, %d calls (%d train, %d test), %d reasons, trained in %.1f s%n", dir, h.tiers().size(),
                 h.events().values().stream().mapToInt(List::size).sum(), calls.size(), split, n, freq.size(), trainedNs / 1e9);
-        out.printf(Locale.ROOT, "validation (newest %d of the training calls): %s -> chosen %s, temperature %.2f, confirm threshold %.4f (precision %.4f, coverage %.4f)%n",
-                v.n(), v.top1ByKind(), v.chosen(), v.temperature(), v.threshold(), v.precision(), v.coverage());
+        out.printf(Locale.ROOT, "validation (newest %d of the training calls): %s -> chosen %s%s, temperature %.2f, confirm threshold %.4f (precision %.4f, coverage %.4f)%n",
+                v.n(), v.top1ByCandidate(), v.chosen(), v.screened() ? " on the screened features" : "", v.temperature(), v.threshold(), v.precision(), v.coverage());
         out.printf("%-44s %7s %7s%n", "method", "top1", "top3");
         out.printf(Locale.ROOT, "%-44s %7.4f %7.4f%n", "baseline: most frequent reason", (double) f1 / n, (double) f3 / n);
         out.printf(Locale.ROOT, "%-44s %7.4f %7.4f%n", "baseline: most recent event type -> reason", (double) l1 / n, (double) l3 / n);

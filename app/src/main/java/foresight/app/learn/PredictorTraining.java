@@ -119,6 +119,7 @@ public final class PredictorTraining implements AutoCloseable {
             out.put("model", "learned");
             out.put("version", m.version());
             out.put("learner", v.chosen().name().toLowerCase());
+            out.put("screened_features", v.screened());
             out.put("trained_at", m.trainedAt().toString());
             out.put("examples", m.examples());
             out.put("reasons", m.reasons());

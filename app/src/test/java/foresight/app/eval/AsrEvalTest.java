@@ -109,4 +109,84 @@ class AsrEvalTest {
         assertThat(r.out()).contains("spoken through audio files -> G.711 -> moonshine");
         assertThat(lastLine(r.out())).matches("accuracy=1\\.0000 macro_f1=1\\.0000 n=3 wer=0\\.\\d{4}");
     }
+
+    @Test
+    void spokenTrainingSentencesAreHeardThroughThePhonePathWrittenOutAndLearned() throws Exception {
+        Path set = testSet();
+        Path train = dir.resolve("train.csv"), test = set.resolve("test.csv"), heard = dir.resolve("heard.csv");
+        Files.writeString(train, """
+                text,category
+                I want a refund,refund
+                please refund my order,refund
+                give me my money back for the order,refund
+                why was I charged a fee,fee
+                there is a fee on my transfer,fee
+                you charged me for transferring money,fee
+                my money is missing,missing
+                I cannot find my money,missing
+                where did my money go,missing
+                """);
+        Files.writeString(test, """
+                text,category,audio
+                I would like a refund for my order,refund,000-en-us.wav
+                I got charged a fee for transferring money,fee,001-en-us.wav
+                My money is nowhere to be found,missing,002-en-us.wav
+                """);
+        CliRun r = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken", "--spoken-train", "3",
+                "--spoken-train-out", heard.toString(), "-c", config().toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("spoken training: 3 of .*train.csv's sentences through the phone path in \\d+\\.\\d s, wer=[01]\\.\\d{4}");
+        var rows = CsvTable.read(heard, "text", "category");
+        // Rows 0, 3 and 6: one sentence of each reason, as FreeTTS said it and the recogniser heard it.
+        assertThat(rows).extracting(x -> x.get("category")).containsExactly("refund", "fee", "missing");
+        // What was heard, not what was written ("I want a refund" came back as "i want her fun" once): words, no capitals or punctuation.
+        assertThat(rows).allSatisfy(x -> assertThat(x.get("text")).matches("[a-z0-9' -]+"));
+        assertThat(lastLine(r.out())).matches("accuracy=[01]\\.\\d{4} macro_f1=[01]\\.\\d{4} n=3 wer=0\\.\\d{4}");
+    }
+
+    @Test
+    void heardTrainingSentencesFromAnEarlierRunAreReusedTheirConfusionsAppliedAndAMismatchIsNamed() throws Exception {
+        Path train = dir.resolve("train.csv"), heard = dir.resolve("heard.csv"), test = dir.resolve("test-heard.csv");
+        Files.writeString(train, """
+                text,category
+                I want a refund,refund
+                please refund my order,refund
+                give me my money back for the order,refund
+                why was I charged a fee,fee
+                there is a fee on my transfer,fee
+                you charged me for transferring money,fee
+                my money is missing,missing
+                I cannot find my money,missing
+                where did my money go,missing
+                """);
+        // As the recogniser heard rows 0, 3 and 6: "refund" came back as "her fun" three times.
+        Files.writeString(heard, """
+                text,category
+                i want her fun,refund
+                why was i charged a fee her fun,fee
+                my money is missing her fun,missing
+                """);
+        Files.writeString(test, """
+                text,category,reference
+                i want her fun for my order,refund,I want a refund for my order
+                i got charged a fee,fee,I got charged a fee
+                where is my money,missing,Where is my money
+                """);
+        CliRun r = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken-train-in", heard.toString(),
+                "--spoken-noise", "--heard-test", "--spoken-tfidf-weight", "0.5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("spoken training: 3 heard sentences read from").contains("applied to the other 6 training rows")
+                .contains("(9 rows + 3 heard + 6 noised)").contains("(spoken 0.50)");
+        assertThat(lastLine(r.out())).matches("accuracy=[01]\\.\\d{4} macro_f1=[01]\\.\\d{4} n=3");
+
+        Files.writeString(heard, """
+                text,category
+                i want her fun,refund
+                why was i charged a fee,refund
+                my money is missing,missing
+                """);
+        CliRun wrong = cli("intent-eval", "--train", train.toString(), "--test", test.toString(), "--spoken-train-in", heard.toString());
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains(heard + ":3: category refund is not that of " + train + "'s row 5 (fee)").doesNotContain("Exception");
+    }
 }

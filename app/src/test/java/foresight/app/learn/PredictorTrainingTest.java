@@ -56,4 +56,39 @@ class PredictorTrainingTest {
             assertThat(p.phrase()).isEqualTo("Are you calling about the payment of 75 dollars?");
         }
     }
+
+    @Test
+    void aCandidateThatValidatesWorseThanTheLiveModelIsNotPromotedAndTheCounterSaysSo() {
+        try (Database db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4))) {
+            var customers = new CustomerRepository(db.dsl());
+            var calls = new CallRepository(db.dsl());
+            var predictor = new CallReasonPredictor();
+            var training = new PredictorTraining(calls, customers, predictor, 40, Clock.systemUTC());
+            Instant base = Instant.parse("2026-10-01T10:00:00Z");
+            var random = new java.util.Random(7);
+            String[] reasons = {"refund", "billing", "card"};
+            // Reasons unrelated to the history (each call's only event is a type of its own): nothing generalises, so a
+            // model refitted on every call (the live one) scores higher on the newest fifth than a candidate that has
+            // not seen those calls.
+            for (int i = 0; i < 100; i++) {
+                var c = customers.insert("+1999100" + String.format("%04d", i), "C" + i, "Test", "standard");
+                Instant at = base.plus(Duration.ofHours(i));
+                customers.addEvent(c.id(), at, "event_type_" + i, "open", Map.of());
+                calls.create("call-" + i, "sip-" + i, c.phone(), c.id(), at.plus(Duration.ofHours(1)));
+                calls.reason("call-" + i, reasons[random.nextInt(reasons.length)], null);
+            }
+            assertThat(training.trainNow().trained()).as("the first model goes live").isTrue();
+            var live = predictor.learned().orElseThrow();
+            String liveVersion = live.version();
+            assertThat(training.notPromoted()).isZero();
+
+            var second = training.trainNow();
+            assertThat(second.trained()).isFalse();
+            assertThat(second.note()).startsWith("kept live model " + liveVersion + ": candidate validated worse");
+            assertThat(training.notPromoted()).isEqualTo(1);
+            assertThat(predictor.learned().orElseThrow()).isSameAs(live);
+            assertThat(training.status()).containsEntry("not_promoted", 1L).containsEntry("version", liveVersion)
+                    .containsEntry("last_training", second.note());
+        }
+    }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Fits the issue predictor honestly: examples in time order, the oldest {@value #TRAIN_SHARE} train every
- * candidate learner, the newest rest (validation) picks the learner by top-1, fits the softmax temperature
+ * candidate learner, each on all features and on the features {@link FeatureScreen} finds associated with the reason
+ * (histories full of uninformative events: the learner fits their chance patterns otherwise), the newest rest
+ * (validation) picks the learner and feature set by top-1, fits the softmax temperature
  * (calibration, by log-loss) and the confirm threshold (lowest confidence at which the asked callers' precision
  * stays ≥ {@code targetPrecision}); then the chosen learner is refitted on all examples with that temperature
  * and threshold. Never sees a test set. Blocks for seconds; stateless.
@@ -24,8 +26,11 @@ public final class PredictorFit {
 
     /** What validation measured for the chosen model. */
     public record Validation(int n, ReasonModel.Kind chosen, Map<ReasonModel.Kind, Double> top1ByKind, double top1,
-                             double temperature, double threshold, double precision, double coverage) {
-        public Validation { top1ByKind = Map.copyOf(top1ByKind); }
+                             double temperature, double threshold, double precision, double coverage, boolean screened, Map<String, Double> top1ByCandidate) {
+        public Validation {
+            top1ByKind = Map.copyOf(top1ByKind);
+            top1ByCandidate = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(top1ByCandidate));
+        }
     }
 
     /** A fitted model and its validation. */
@@ -38,26 +43,32 @@ public final class PredictorFit {
         int n = features.size(), cut = (int) Math.floor(n * TRAIN_SHARE);
         if (n - cut < MIN_VALIDATION || labels.subList(0, cut).stream().distinct().count() < 2) {
             ReasonModel m = ReasonModel.train(ReasonModel.Kind.LOGISTIC, features, labels);
-            return new Fitted(m, new Validation(0, ReasonModel.Kind.LOGISTIC, Map.of(), Double.NaN, 1.0, NEVER, Double.NaN, 0));
+            return new Fitted(m, new Validation(0, ReasonModel.Kind.LOGISTIC, Map.of(), Double.NaN, 1.0, NEVER, Double.NaN, 0, false, Map.of()));
         }
         List<Map<String, Double>> trainF = features.subList(0, cut), valF = features.subList(cut, n);
         List<String> trainL = labels.subList(0, cut), valL = labels.subList(cut, n);
         Map<ReasonModel.Kind, Double> top1 = new EnumMap<>(ReasonModel.Kind.class);
         ReasonModel best = null;
         List<List<Ranked>> bestRanks = null;
+        double bestAcc = -1;
+        boolean bestScreened = false;
+        Map<String, Double> byCandidate = new java.util.LinkedHashMap<>();
         for (ReasonModel.Kind kind : kinds) {
-            ReasonModel m = ReasonModel.train(kind, trainF, trainL);
-            List<List<Ranked>> ranks = m.rankAll(valF);
-            double acc = top1(ranks, valL);
-            top1.put(kind, acc);
-            // Ties go to the earlier (cheaper) learner.
-            if (best == null || acc > top1.get(best.kind())) { best = m; bestRanks = ranks; }
+            for (boolean screened : List.of(false, true)) {
+                ReasonModel m = ReasonModel.train(kind, trainF, trainL, screened);
+                List<List<Ranked>> ranks = m.rankAll(valF);
+                double acc = top1(ranks, valL);
+                byCandidate.put(kind.name().toLowerCase() + (screened ? "+screened" : ""), acc);
+                top1.merge(kind, acc, Math::max);
+                // Ties go to the earlier (cheaper) learner.
+                if (acc > bestAcc) { best = m; bestRanks = ranks; bestAcc = acc; bestScreened = screened; }
+            }
         }
         double t = temperature(bestRanks, valL);
         List<double[]> calibrated = calibrated(bestRanks, valL, t);
         double[] thr = threshold(calibrated, targetPrecision);
-        ReasonModel refit = ReasonModel.train(best.kind(), features, labels).withTemperature(t);
-        return new Fitted(refit, new Validation(n - cut, best.kind(), top1, top1.get(best.kind()), t, thr[0], thr[1], thr[2]));
+        ReasonModel refit = ReasonModel.train(best.kind(), features, labels, bestScreened).withTemperature(t);
+        return new Fitted(refit, new Validation(n - cut, best.kind(), top1, bestAcc, t, thr[0], thr[1], thr[2], bestScreened, byCandidate));
     }
 
     /** Share of {@code ranks} whose first label is the true one. */

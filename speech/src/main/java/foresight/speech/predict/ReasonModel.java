@@ -52,9 +52,18 @@ public final class ReasonModel {
 
     /** Trains on feature maps and their labels with a fixed seed (reproducible). Blocks for seconds. */
     public static ReasonModel train(Kind kind, List<Map<String, Double>> features, List<String> labels) {
+        return train(kind, features, labels, false);
+    }
+
+    /**
+     * As {@link #train(Kind, List, List)}; with {@code screened}, only the features that {@link FeatureScreen} finds
+     * associated with the label in these examples are learned (the others are ignored when ranking, too).
+     */
+    public static ReasonModel train(Kind kind, List<Map<String, Double>> features, List<String> labels, boolean screened) {
         if (features.size() != labels.size() || features.isEmpty()) throw new IllegalArgumentException("need as many labels as examples, and some: " + features.size() + " vs " + labels.size());
+        java.util.Set<String> keep = screened ? FeatureScreen.associated(features, labels) : null;
         var data = new MutableDataset<>(new SimpleDataSourceProvenance("foresight-history", LABELS), LABELS);
-        for (int i = 0; i < features.size(); i++) data.add(example(new Label(labels.get(i)), features.get(i)));
+        for (int i = 0; i < features.size(); i++) data.add(example(new Label(labels.get(i)), keep == null ? features.get(i) : FeatureScreen.only(features.get(i), keep)));
         Trainer<Label> trainer = switch (kind) {
             case LOGISTIC -> new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.3, 0.1), 12, Integer.MAX_VALUE, 1, 12345L);
             // Histogram splits: exact ones took minutes on 13k calls × ~500 sparse features. One thread: OpenMP threads
