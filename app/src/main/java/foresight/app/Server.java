@@ -109,6 +109,7 @@ public final class Server implements AutoCloseable {
         var dbc = config.database();
         db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
         toClose.add(db);
+        db.keepOpenAtExit(Duration.ofSeconds(config.sip().drainSeconds() + 30)); // SIGTERM: drain, write the last rows, then stop it
         if (config.cluster().enabled()) { // membership only so far (heartbeat, janitor, LISTEN): the ACD still keeps its lines in memory
             var node = new foresight.acd.cluster.ClusterNode(config.cluster().asAcdConfig(), db, new foresight.acd.cluster.ClusterNode.Events() {});
             node.start();

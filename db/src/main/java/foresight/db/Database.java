@@ -29,6 +29,11 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
 
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Duration keepOpenAtExit = Duration.ZERO;
+    private final Thread exitHook;
+
     private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String url, String user, String password) {
         this.embedded = embedded;
         this.dataSource = dataSource;
@@ -36,6 +41,26 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+        // Our own exit hook instead of the embedded server's: JVM shutdown hooks run all at once, and the server's
+        // stopped PostgreSQL while a draining node still had its last call rows to write (it then waited forever).
+        this.exitHook = embedded == null ? null : new Thread(this::atExit, "foresight-db-exit");
+        if (exitHook != null) Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /**
+     * At JVM exit (SIGTERM) keep the embedded PostgreSQL up until {@link #close} is called, for at most {@code max}:
+     * the owner (the server) drains its calls and writes their last rows first. Without it the database stops at once.
+     */
+    public void keepOpenAtExit(Duration max) { keepOpenAtExit = max; }
+
+    private void atExit() {
+        try {
+            if (closed.await(keepOpenAtExit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.warn("event=db_stopped_at_exit waited_ms={}", keepOpenAtExit.toMillis());
+        close();
     }
 
     /** Starts (if embedded) and migrates the database. Blocks for a few seconds on a cold start. */
@@ -53,6 +78,7 @@ public final class Database implements AutoCloseable {
                         .setDataDirectory(config.embeddedDataDir())
                         .setCleanDataDirectory(false)
                         .setPGStartupWait(Duration.ofSeconds(60))
+                        .setRegisterShutdownHook(false) // ours, see the constructor
                         .start();
                 url = embedded.getJdbcUrl("postgres", "postgres");
                 user = "postgres";
@@ -139,6 +165,14 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) return;
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook is running and returns once it sees us closed
+            }
+        }
         dataSource.close();
         if (embedded != null) {
             try {
@@ -147,5 +181,6 @@ public final class Database implements AutoCloseable {
                 log.warn("event=db_stop_failed", e);
             }
         }
+        closed.countDown();
     }
 }

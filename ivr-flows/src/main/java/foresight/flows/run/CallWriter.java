@@ -119,7 +119,19 @@ public final class CallWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // What is left runs here, but not for ever: with the database gone each write would wait for a connection.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
         Write w;
-        while ((w = queue.poll()) != null) run(w);
+        int abandoned = 0;
+        while ((w = queue.poll()) != null) {
+            if (System.nanoTime() < deadline) {
+                run(w);
+            } else {
+                abandoned++;
+                failed.incrementAndGet();
+                log.error("call={} event=call_write_abandoned write={} reason=shutdown_deadline", w.callId(), w.what());
+            }
+        }
+        if (abandoned > 0) log.error("event=call_writer_closed abandoned={}", abandoned);
     }
 }
