@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 IntentEvalCommand.class, TrainCommand.class, RecorderBenchCommand.class, AcdBenchCommand.class, ForecastEvalCommand.class, ForecastCommand.class, VersionCommand.class,
                 SchemaCommand.class, SimulateCommand.class, TestFlowsCommand.class, AsrEvalCommand.class, AsrTestSetCommand.class,
                 VoiceBenchCommand.class, RollbackCommand.class, DigestCommand.class, TranscribeWorkerCommand.class, UserCommand.class,
-                ClusterDatabaseCommand.class})
+                ClusterDatabaseCommand.class, PredictBenchCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }
