@@ -132,14 +132,20 @@ public final class TranscriptionWorker implements AutoCloseable {
         return this;
     }
 
+    /** The nice value of the transcription threads: about a tenth of a call thread's weight when both want the CPU. */
+    static final int NICE = 10;
+
     public TranscriptionWorker start() {
         heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("transcription-lease").daemon().unstarted(r));
         long every = Math.max(100, lease.toMillis() / 3);
         heartbeat.scheduleWithFixedDelay(this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         // Platform threads, so the CPU time the recogniser spends on them can be measured (virtual threads report
-        // none); lowest priority, so signalling and media threads win the CPU when the OS honours priorities.
+        // none), each at nice 10 (Niceness): signalling and media threads win the CPU whenever they want it.
         for (int i = 0; i < threadCount; i++) {
-            threads.add(Thread.ofPlatform().name("transcription-worker-" + i).daemon().priority(Thread.MIN_PRIORITY).start(this::run));
+            threads.add(Thread.ofPlatform().name("transcription-worker-" + i).daemon().priority(Thread.MIN_PRIORITY).start(() -> {
+                Niceness.lowerCurrentThread(NICE);
+                run();
+            }));
         }
         return this;
     }
