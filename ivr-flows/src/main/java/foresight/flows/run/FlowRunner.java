@@ -56,6 +56,8 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
 
     /** Call-row and timeline writes that may wait: this many queue before a caller's thread waits for room. */
     static final int WRITE_QUEUE = 8192;
+    /** Writer threads: a call's writes stay in order on one; four keep up with the setup rates measured (docs/BENCHMARKS.md). */
+    static final int WRITE_LANES = 4;
 
     private final Services s;
     private final CallWriter writer;
@@ -67,7 +69,7 @@ public final class FlowRunner implements IncomingCallListener, AutoCloseable {
 
     public FlowRunner(Services services) {
         this.s = services;
-        this.writer = new CallWriter(WRITE_QUEUE);
+        this.writer = new CallWriter(WRITE_QUEUE, WRITE_LANES);
         this.calls = new QueuedCallLog(services.calls(), services.transcripts(), writer);
         this.live = new LiveCalls(calls);
         this.sessions = new CallSession.Shared(services.recordings(), calls, live, services.clock());

@@ -32,6 +32,40 @@ class CallWriterTest {
     }
 
     @Test
+    void withLanesEachCallKeepsItsOrderAndASlowWriteDoesNotHoldUpOtherCalls() throws Exception {
+        var slow = new CountDownLatch(1);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (var writer = new CallWriter(64, 2)) {
+            // Two calls whose ids fall in different lanes.
+            String a = "call-a";
+            String b = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "call-b" + i)
+                    .filter(x -> Math.floorMod(x.hashCode(), 2) != Math.floorMod(a.hashCode(), 2)).findFirst().orElseThrow();
+            writer.submit(a, "slow", () -> {
+                try {
+                    slow.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.add("a0");
+            });
+            for (int i = 1; i <= 20; i++) {
+                int n = i;
+                writer.submit(a, "event", () -> done.add("a" + n));
+                writer.submit(b, "event", () -> done.add("b" + n));
+            }
+            await("the other call's writes, while the first call's write is stuck").atMost(5, TimeUnit.SECONDS)
+                    .until(() -> done.stream().filter(x -> x.startsWith("b")).count() == 20);
+            assertThat(done).noneMatch(x -> x.startsWith("a"));
+            slow.countDown();
+            assertThat(writer.flush(5_000)).isTrue();
+        }
+        List<String> ofA = done.stream().filter(x -> x.startsWith("a")).toList();
+        List<String> ofB = done.stream().filter(x -> x.startsWith("b")).toList();
+        assertThat(ofA).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 20).mapToObj(i -> "a" + i).toList());
+        assertThat(ofB).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "b" + i).toList());
+    }
+
+    @Test
     void failedWriteIsCountedAndTheNextOnesStillHappen() {
         List<String> done = new CopyOnWriteArrayList<>();
         try (var writer = new CallWriter(16)) {
