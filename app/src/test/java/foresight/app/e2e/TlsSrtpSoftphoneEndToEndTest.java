@@ -96,12 +96,17 @@ class TlsSrtpSoftphoneEndToEndTest {
         await("recording closed").atMost(Duration.ofSeconds(10)).until(() -> Files.size(Path.of(call.recordingPath())) > 44);
         var wav = WavReader.read(Path.of(call.recordingPath()));
         assertThat(Voices.rms(wav.channels()[0], 0, wav.channels()[0].length)).as("the caller's voice in the recording").isGreaterThan(100);
-        Path heard;
-        try (Stream<Path> s = Files.list(dir)) {
-            heard = s.filter(p -> p.getFileName().toString().startsWith("dump") && p.getFileName().toString().contains("dec"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow(() -> new AssertionError("no dump; log:\n" + log));
-        }
-        short[] pcm = WavReader.read(heard).channels()[0];
+        // baresip writes its dump's WAV header when it closes the file, after the BYE: on a busy machine that can
+        // come after our call row has ended, and the file reads as empty until then.
+        short[] pcm = await("baresip's dump of what it heard, closed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions().until(() -> {
+                    Path heard;
+                    try (Stream<Path> s = Files.list(dir)) {
+                        heard = s.filter(p -> p.getFileName().toString().startsWith("dump") && p.getFileName().toString().contains("dec"))
+                                .max(Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow(() -> new AssertionError("no dump; log:\n" + log));
+                    }
+                    return WavReader.read(heard).channels()[0];
+                }, samples -> samples.length >= 8000);
         assertThat(Voices.rms(pcm, 0, pcm.length)).as("the phone heard the greeting").isGreaterThan(100);
         assertThat(log).as("baresip negotiated SRTP").contains("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)");
     }
