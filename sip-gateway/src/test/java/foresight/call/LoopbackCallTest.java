@@ -44,9 +44,10 @@ class LoopbackCallTest {
             call.answer();
             var audio = call.listen();
             call.play(AudioClip.of("tone", tone(1000)));
-            serverSaw.complete(call.nextDigit(Duration.ofSeconds(5)));
+            char digit = call.nextDigit(Duration.ofSeconds(5));
             short[] f;
             while ((f = audio.poll()) != null) for (short s : f) if (Math.abs(s) > 1000) { heardByServer.incrementAndGet(); break; }
+            serverSaw.complete(digit); // only once the frames are counted: the test reads the count when this completes
         });
         server.start();
         client = new SipGateway(new SipConfig("127.0.0.1", 45062, 41000, 41100, "test", Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(30)),
