@@ -1,7 +1,6 @@
 package foresight.app.e2e;
 
 import foresight.app.Server;
-import foresight.app.config.ForesightConfig;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallRepository;
 import foresight.db.call.CallSummary;
@@ -49,15 +48,7 @@ class FlowPageEndToEndTest {
         work = Files.createTempDirectory("foresight-flowpage");
         operatorDir = work.resolve("operator");
         HotlineEndToEndTest.copy(Path.of("../examples/hotline"), operatorDir);
-        var d = ForesightConfig.DEFAULT;
-        var config = new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", SIP_PORT, 46100, 46399, "foresight", 15, 60, 30, ForesightConfig.Guard.DEFAULT),
-                new ForesightConfig.Http("127.0.0.1", 0),
-                new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
-                new ForesightConfig.Speech(TestConfigs.MODEL, 1),
-                new ForesightConfig.Operator(operatorDir.toString(), "hotline", 200),
-                new ForesightConfig.Recording(work.resolve("recordings").toString(), false, 0),
-                new ForesightConfig.Transcription(false, 200, 3), d.demo(), d.prediction(), d.acd());
+        var config = TestConfigs.server(SIP_PORT, 46100, 46399, 60, work, operatorDir.toString(), 200, false, 1);
         server = new Server(config).start();
         calls = new CallRepository(server.database().dsl());
         new UserRepository(server.database().dsl()).upsert("reviewer2", "qa", "qa2-token");

@@ -12,9 +12,15 @@ final class TestConfigs {
 
     static ForesightConfig server(int sipPort, int rtpMin, int rtpTimeoutSeconds, Path work, String operatorDir,
                                   int reloadMillis, boolean transcribe, int recognisers) {
+        return server(sipPort, rtpMin, rtpMin + 998, rtpTimeoutSeconds, work, operatorDir, reloadMillis, transcribe, recognisers);
+    }
+
+    /** As above with the RTP range's top given (tests whose test phone takes ports right above the server's). */
+    static ForesightConfig server(int sipPort, int rtpMin, int rtpMax, int rtpTimeoutSeconds, Path work, String operatorDir,
+                                  int reloadMillis, boolean transcribe, int recognisers) {
         var d = ForesightConfig.DEFAULT;
         return new ForesightConfig(
-                new ForesightConfig.Sip("127.0.0.1", sipPort, rtpMin, rtpMin + 998, "foresight", 15, rtpTimeoutSeconds, 30, ForesightConfig.Guard.DEFAULT),
+                new ForesightConfig.Sip("127.0.0.1", sipPort, rtpMin, rtpMax, "foresight", 15, rtpTimeoutSeconds, 30, ForesightConfig.Guard.DEFAULT),
                 new ForesightConfig.Http("127.0.0.1", 0),
                 new ForesightConfig.Database(null, null, null, work.resolve("pg").toString(), 8),
                 // The product's voice (festival-slt). Open questions and transcripts with Vosk, not the product's Moonshine:
