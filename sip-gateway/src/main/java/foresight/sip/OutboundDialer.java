@@ -78,6 +78,9 @@ final class OutboundDialer {
     }
 
     void cancel(SipLeg leg, LegEnd end) {
+        // The reason is ours and is set first: the phone's 487 to our CANCEL can arrive on the SIP thread before
+        // this thread gets past sendRequest, and must not turn "rang out" into "refused 487".
+        leg.end(end);
         try {
             if (leg.lastStatus >= 100) {
                 Request cancel = leg.inviteClientTx.createCancel();
@@ -87,7 +90,6 @@ final class OutboundDialer {
             SipGateway.log.warn("event=cancel_failed sip_call_id={} error={}", leg.sipCallId, e.toString());
         }
         gw.legs.remove(leg.sipCallId);
-        leg.end(end);
     }
 
     /** A response to one of our INVITEs: ringing, answered (ACK it, take its SDP) or refused. */
@@ -104,7 +106,11 @@ final class OutboundDialer {
                 Dialog dialog = event.getDialog() != null ? event.getDialog() : event.getClientTransaction().getDialog();
                 leg.dialog = dialog;
                 dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
-                if (leg.state == SipLeg.State.ENDED) return; // 200 raced our CANCEL; the ACK is sent, hang up below
+                if (leg.state == SipLeg.State.ENDED) { // 200 raced our CANCEL (RFC 3261 §9.1): ACKed above, now hang up
+                    dialog.sendRequest(gw.provider.getNewClientTransaction(dialog.createRequest(Request.BYE)));
+                    SipGateway.log.info("event=bye_after_cancel sip_call_id={}", leg.sipCallId);
+                    return;
+                }
                 Sdp answer = Sdp.parse(SipGateway.body(response));
                 int pt = answer.chooseAudioType();
                 leg.rtp.configure(answer.audioTarget(), pt < 0 ? Sdp.PCMU : pt, answer.telephoneEventType() >= 0 ? answer.telephoneEventType() : SipGateway.DTMF_PT);
