@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Finds personal data in a recognised word sequence and replaces it: a card number (13–19 digits said in a row),
+ * Finds personal data in a recognised word sequence and replaces it: a card number (13–19 digits said in a row, or
+ * two runs of digits that make 13–19 together around up to two short misheard words said in the same breath),
  * a phone number (7–12 digits), any other run of 4+ digits, and e-mail addresses ("john at example dot com" or
  * "john@example.com"). Digits may be words ("four two") or numerals. The replaced words become one token naming
  * what was removed ({@code [CARD]}, {@code [PHONE]}, {@code [DIGITS]}, {@code [EMAIL]}) spanning their time, so
@@ -30,7 +31,38 @@ public final class Redactor {
     private static final Pattern GROUPED_NUMERAL = Pattern.compile("\\d+([-./,]\\d+)+");
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
 
+    private static final int CARD_MIN = 13;
+    private static final int CARD_MAX = 19;
+    private static final int MAX_BRIDGE_WORDS = 2;
+    private static final int MAX_BRIDGE_WORD_LENGTH = 8;
+    /** Words people say between two numbers ("... or ...", "... and my code is ..."): never bridged. */
+    private static final java.util.Set<String> SEPARATING_WORDS = java.util.Set.of("and", "or", "then", "but", "is", "was", "my",
+            "the", "to", "at", "on", "number", "phone", "card", "code", "pin", "also", "plus", "expiry", "expires", "cvv");
+
     private Redactor() {}
+
+    /** The index after the run of digit-bearing words that starts at {@code from} ({@code from} itself if none). */
+    private static int runEnd(List<TimedWord> words, int from) {
+        int j = from;
+        while (j < words.size() && digitCount(words.get(j).word()) > 0) j++;
+        return j;
+    }
+
+    private static int digitsIn(List<TimedWord> words, int from, int to) {
+        int n = 0;
+        for (int k = from; k < to; k++) n += digitCount(words.get(k).word());
+        return n;
+    }
+
+    /** Words [from, to) are short words without digits said in the same breath as the digits around them. */
+    private static boolean bridgeable(List<TimedWord> words, int from, int to) {
+        for (int k = from; k < to; k++) {
+            String w = words.get(k).word();
+            if (w.length() > MAX_BRIDGE_WORD_LENGTH || digitCount(w) > 0 || SEPARATING_WORDS.contains(w.toLowerCase())) return false;
+            if (words.get(k).startMs() - words.get(k - 1).endMs() >= SAME_BREATH_MS) return false;
+        }
+        return to < words.size() && words.get(to).startMs() - words.get(to - 1).endMs() < SAME_BREATH_MS;
+    }
 
     public static Result redact(List<TimedWord> words) {
         List<TimedWord> out = new ArrayList<>();
@@ -46,15 +78,23 @@ public final class Redactor {
                 i = replace(words, i, i + 1, "[EMAIL]", out, spans);
                 continue;
             }
-            int j = i, digits = 0;
-            while (j < words.size()) {
-                int d = digitCount(words.get(j).word());
-                if (d == 0) break;
-                digits += d;
-                j++;
+            int j = runEnd(words, i), digits = digitsIn(words, i, j);
+            if (digits >= 4 && digits < CARD_MIN) {
+                // A card number read out, with a digit or two misheard as a word in the middle ("six seven eight" ->
+                // "six emanate"): the runs either side of up to two short words make one card number between them.
+                for (int gap = 1; gap <= MAX_BRIDGE_WORDS; gap++) {
+                    int k = j + gap;
+                    if (k >= words.size() || !bridgeable(words, j, k)) break;
+                    int next = runEnd(words, k), more = digitsIn(words, k, next);
+                    if (more > 0 && digits + more >= CARD_MIN && digits + more <= CARD_MAX) {
+                        j = next;
+                        digits += more;
+                        break;
+                    }
+                }
             }
             if (digits >= 4) {
-                String label = digits >= 13 ? "[CARD]" : digits >= 7 ? "[PHONE]" : "[DIGITS]";
+                String label = digits >= CARD_MIN ? "[CARD]" : digits >= 7 ? "[PHONE]" : "[DIGITS]";
                 // Recognisers often mishear the last digit of a long number as a short word said in the same breath
                 // ("six" -> "big"): a card number also takes one such word, so no digit survives in the audio.
                 if (label.equals("[CARD]") && j < words.size() && words.get(j).word().length() <= 5
@@ -108,7 +148,10 @@ public final class Redactor {
         String w = word.toLowerCase().replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
         if (DIGIT_WORDS.containsKey(w)) return 1;
         if (NUMERAL.matcher(w).matches()) return w.length();
-        return GROUPED_NUMERAL.matcher(w).matches() ? w.replaceAll("[^0-9]", "").length() : 0;
+        if (GROUPED_NUMERAL.matcher(w).matches()) return w.replaceAll("[^0-9]", "").length();
+        // Any other token with digits in it ("512-3456-mn891-23456", "4111x1111"): a recogniser's misspelt number still
+        // holds the caller's digits, so they count (a word like "4th" holds one and stays unless next to others).
+        return (int) w.chars().filter(Character::isDigit).count();
     }
 
     /** "name at domain dot com": returns the index after "com"/"org"/… if words i.. form a spoken address. */

@@ -72,4 +72,43 @@ class RedactorTest {
         assertThat(text(Redactor.redact(said("it is 4111 1111, 1111 1111.")).words())).isEqualTo("it is [CARD]");
         assertThat(text(Redactor.redact(said("order 456? yes")).words())).as("three digits stay").isEqualTo("order 456? yes");
     }
+
+    @Test
+    void aCardNumberWithDigitsMisheardAsAWordInTheMiddleIsStillOneCard() {
+        // Moonshine, on a card number read out through G.711 (asr-eval, 12 leading silences): "seven eight" came back
+        // as "emanate" in 8 of 12, as "emanate high" ("seven eight nine") in 3.
+        var r = Redactor.redact(said("my card number is five one two three four five six emanate nine one two three four five six"));
+        assertThat(text(r.words())).isEqualTo("my card number is [CARD]");
+        assertThat(r.spans()).singleElement().satisfies(s -> assertThat(s.endMs()).isEqualTo(1000 + 18 * 300 + 250));
+        assertThat(text(Redactor.redact(said("my card number is five one two three four five six emanate high one two three four five six")).words()))
+                .isEqualTo("my card number is [CARD]");
+    }
+
+    @Test
+    void twoPhoneNumbersOrAPauseBetweenRunsAreNotMadeIntoACard() {
+        assertThat(text(Redactor.redact(said("call five five five one two three four and then my order is 456")).words()))
+                .isEqualTo("call [PHONE] and then my order is 456");
+        // Two numbers said with "or" / "and" between them stay two numbers.
+        assertThat(text(Redactor.redact(said("five five five one two three four or five five five one two three four")).words()))
+                .isEqualTo("[PHONE] or [PHONE]");
+        // Runs whose digits together are more than a card has (19) are not joined.
+        assertThat(text(Redactor.redact(said("five five five one two three four five six seven uh five five five one two three four five six seven")).words()))
+                .isEqualTo("[PHONE] uh [PHONE]");
+        // A real pause between the runs (over 250 ms) ends the number.
+        List<TimedWord> paused = new ArrayList<>(said("five one two three four five six"));
+        long t = paused.getLast().endMs() + 1000;
+        for (String w : "emanate nine one two three four five six".split(" ")) {
+            paused.add(new TimedWord(w, t, t + 250));
+            t += 300;
+        }
+        assertThat(text(Redactor.redact(paused).words())).isEqualTo("[PHONE] emanate [PHONE]");
+    }
+
+    @Test
+    void aMisspeltNumeralStillHasItsDigitsCounted() {
+        // Moonshine wrote "512-3456-mn891-23456" for a card number read out (asr-eval, one of 12 offsets).
+        assertThat(text(Redactor.redact(said("my card number is 512-3456-mn891-23456")).words())).isEqualTo("my card number is [CARD]");
+        assertThat(Redactor.redactText("my card number is 512-3456-mn891-23456.")).isEqualTo("my card number is [CARD]");
+        assertThat(text(Redactor.redact(said("on the 4th of may")).words())).isEqualTo("on the 4th of may");
+    }
 }
