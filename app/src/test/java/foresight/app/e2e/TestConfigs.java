@@ -18,6 +18,12 @@ final class TestConfigs {
     /** As above with the RTP range's top given (tests whose test phone takes ports right above the server's). */
     static ForesightConfig server(int sipPort, int rtpMin, int rtpMax, int rtpTimeoutSeconds, Path work, String operatorDir,
                                   int reloadMillis, boolean transcribe, int recognisers) {
+        return server(sipPort, rtpMin, rtpMax, rtpTimeoutSeconds, work, operatorDir, reloadMillis, transcribe, recognisers, "vosk");
+    }
+
+    /** As above with the open recogniser named ({@code moonshine}, the product's default, or {@code vosk}). */
+    static ForesightConfig server(int sipPort, int rtpMin, int rtpMax, int rtpTimeoutSeconds, Path work, String operatorDir,
+                                  int reloadMillis, boolean transcribe, int recognisers, String openRecogniser) {
         var d = ForesightConfig.DEFAULT;
         return new ForesightConfig(
                 new ForesightConfig.Sip("127.0.0.1", sipPort, rtpMin, rtpMax, "foresight", 15, rtpTimeoutSeconds, 30, ForesightConfig.Guard.DEFAULT),
@@ -27,8 +33,9 @@ final class TestConfigs {
                 // with Moonshine two HotlineEndToEndTest runs on 2026-12-02 failed differently (once the caller's "I want to
                 // cancel my account" gave no escalation hit, once a read-out card number came back as "[PHONE] emanate
                 // [PHONE]"), while the same audio offline gives the right words; see docs/BENCHMARKS.md. Prompts are stored
-                // verbatim, so no check depends on how a recogniser hears the voice.
-                new ForesightConfig.Speech(MODEL, recognisers, "vosk", "base", "../speech/target/onnx-models/moonshine",
+                // verbatim, so no check depends on how a recogniser hears the voice. DefaultRecogniserEndToEndTest runs
+                // calls on Moonshine.
+                new ForesightConfig.Speech(MODEL, recognisers, openRecogniser, "base", "../speech/target/onnx-models/moonshine",
                         "../speech/target/onnx-models/silero-vad/silero_vad.onnx", "festival-slt"),
                 new ForesightConfig.Operator(operatorDir, "hotline", reloadMillis),
                 new ForesightConfig.Recording(work.resolve("recordings").toString(), false, 0),
