@@ -52,6 +52,34 @@ class MoonshineRecognizerTest {
     }
 
     @Test
+    void aRealVoiceSayingOneWordIsNotDroppedWhenTheModelHesitatesToStart() throws Exception {
+        // Free Spoken Digit Dataset (a person, 8 kHz): "one" came back empty before the first-step rule in decode.
+        Path wav = Path.of("../../shared/data/fsdd/1_george_3.wav");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(wav), "FSDD not found at " + wav.toAbsolutePath());
+        short[] pcm;
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            byte[] b = in.readAllBytes();
+            pcm = new short[b.length / 2];
+            java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
+        }
+        assertThat(normalise(moonshine.transcribe(toModel(pcm)))).isEqualTo("one");
+    }
+
+    @Test
+    void noiseAClickAndAToneGiveNoWords() {
+        var random = new java.util.Random(1);
+        float[] noise = new float[16000], click = new float[16000], tone = new float[16000];
+        for (int i = 0; i < 16000; i++) {
+            noise[i] = (float) (random.nextGaussian() * 0.05);
+            tone[i] = (float) (0.2 * Math.sin(2 * Math.PI * 440 * i / 16000.0));
+        }
+        for (int i = 4000; i < 6000; i++) click[i] = (float) (random.nextGaussian() * 0.5 * Math.exp(-(i - 4000) / 500.0));
+        assertThat(moonshine.transcribe(noise)).as("white noise").isBlank();
+        assertThat(moonshine.transcribe(click)).as("a click").isBlank();
+        assertThat(moonshine.transcribe(tone)).as("a 440 Hz tone").isBlank();
+    }
+
+    @Test
     void silenceGivesNoWords() {
         assertThat(moonshine.transcribe(new float[16000])).isBlank();
     }
