@@ -69,6 +69,7 @@ public final class ContactPages {
     private final AgentRepository agents;
     private final CustomerRepository customers;
     private final CallRepository calls;
+    private final TranscriptRepository transcripts;
     private final UserRepository users;
     private final AcdRepository acdStore;
     private final Supplier<FlowSet> flows;
@@ -98,6 +99,7 @@ public final class ContactPages {
         this.agents = agents;
         this.customers = customers;
         this.calls = calls;
+        this.transcripts = transcripts;
         this.users = users;
         this.acdStore = acdStore;
         this.flows = flows;
@@ -346,7 +348,7 @@ public final class ContactPages {
         templates.render(ctx, "wallboard/page.jte", "csrf", me.csrf(), "triggers", SSE_TRIGGERS, "panel", templates.content("wallboard/panel.jte", wallboardPanel()));
     }
 
-    /** The wallboard panel template's parameters: the ACD snapshot, active alerts and the forecast. */
+    /** The wallboard panel template's parameters: the ACD snapshot, active alerts, the forecast and the transcription backlog. */
     private Object[] wallboardPanel() {
         Acd.Snapshot snap = acd.snapshot();
         Instant now = clock.instant();
@@ -366,7 +368,8 @@ public final class ContactPages {
             rows.add(new ForecastRow(String.valueOf(t.atZone(ZoneOffset.UTC).toLocalTime()), expected, expected <= 0 ? 0 : ErlangC.agentsNeeded(expected, 900, aht, 0.8, 20)));
         }
         java.util.function.Function<Acd.AgentState, String> label = ContactPages::label;
-        return new Object[] {"snap", snap, "alerts", alerts.active(), "label", label, "forecast", rows, "historyCalls", f.historyCalls(), "handleSeconds", aht};
+        return new Object[] {"snap", snap, "alerts", alerts.active(), "label", label, "forecast", rows, "historyCalls", f.historyCalls(), "handleSeconds", aht,
+                "transcriptionBacklog", transcripts.backlog(), "transcriptionLagSeconds", (long) transcripts.lagSeconds()};
     }
 
     private record Forecast(Instant at, ArrivalForecast model, int historyCalls) {}

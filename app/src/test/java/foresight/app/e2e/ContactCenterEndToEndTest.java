@@ -401,6 +401,11 @@ class ContactCenterEndToEndTest {
                 assertThat(api.statusCode()).isEqualTo(200);
                 assertThat(api.body()).contains("\"callId\":\"" + callId + "\"").contains("\"position\":1").contains("long_wait");
             }
+            // This server transcribes nothing itself (transcription.enabled false): every ended call waits for a worker.
+            var transcripts = new foresight.db.transcript.TranscriptRepository(server.database().dsl());
+            wait.until(d -> transcripts.backlog() > 0
+                    && String.valueOf(transcripts.backlog()).equals(d.findElement(By.id("transcription")).getAttribute("data-backlog")));
+            assertThat(b.findElement(By.id("transcription")).getText()).contains("waiting to be transcribed");
             wait.until(d -> d.findElements(By.cssSelector("li.alert[data-kind='long_wait'][data-queue='support']")).isEmpty());
         } finally {
             b.quit();
