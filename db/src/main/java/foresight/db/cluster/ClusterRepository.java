@@ -249,6 +249,23 @@ public final class ClusterRepository {
         if (state.equals("available")) dsl.execute("select pg_notify(?, ?)", CHANNEL, "freed");
     }
 
+    /**
+     * {@link #agentState(long, String)} written by a node as one of the cluster's owners: refused (false, nothing
+     * written) once the node's epoch is no longer current, so a node declared dead cannot mark an agent available again.
+     */
+    public boolean agentState(String nodeId, long epoch, long agentId, String state) {
+        if (!List.of("available", "busy", "away").contains(state)) throw new IllegalArgumentException("agent state " + state + " (available|busy|away)");
+        return dsl.transactionResult(tx -> {
+            var d = tx.dsl();
+            if (!fence(d, nodeId, epoch)) return false;
+            d.execute("insert into cluster_agents(agent_id, state) values (?, ?) on conflict (agent_id) do update set state = excluded.state, "
+                    + "idle_since = case when excluded.state = 'available' and cluster_agents.state <> 'available' then now() else cluster_agents.idle_since end, "
+                    + "updated_at = now()", agentId, state);
+            if (state.equals("available")) notify(d, "freed");
+            return true;
+        });
+    }
+
     // ---- janitor ----------------------------------------------------------------------------------------------------
 
     /**
