@@ -55,6 +55,21 @@ import java.util.function.Supplier;
  * {@code notReadyFor}. Every decision is published as an {@link AcdEvent} (stored in PostgreSQL and streamed to
  * wallboards by listeners); state lives in memory on this node and is rebuilt from registrations at start-up.
  *
+ * <p><b>Cluster mode</b> (a {@link QueueStore} is given: the cluster's PostgreSQL store). What is shared through
+ * PostgreSQL: each queue's waiting line (one row per caller, in the order of priority, aging step and the database's
+ * clock, whichever node holds the caller), the reservation of an agent for a caller (the store's {@code match}: one
+ * short transaction, never two open offers for one agent), and each agent's availability, written on every move of
+ * the roster (available; busy while ringing or talking; away in wrap-up, not-ready or logged out), fenced by the
+ * node's epoch. A node calls {@code match} for the queues where it has a caller to offer, after every change here and
+ * on every NOTIFY ({@link #lineChanged}, {@link #offersArrived}, {@link #resync}); an offer for another node's
+ * caller is that node's to ring. What stays on this node: the callers whose media is here (their wait, ringing,
+ * bridging, announcements), the roster's state machine and its events, missed-offer counts, callbacks and their
+ * dialling, statistics and the {@link #snapshot} (this node's callers and its view of agents). In cluster mode the
+ * line picks the longest-idle member agent ({@code agent_queues}) for every queue: the queue's other strategies
+ * (ring-all, fewest-calls, skill-level) and skill levels from {@code queues.yml} apply on a single node only. Store
+ * calls are short database transactions made under this class's lock, so that the shared rows change in the same
+ * order as the roster.
+ *
  * <p>The parts, each with one job: {@link AgentRoster} (agents and their state table), {@link QueueBook} (who waits
  * where), {@link Dispatcher} (the pure pairing decision), {@link CallbackScheduler}, {@link QueueStats}. This class
  * wires them: one lock guards all their state; no I/O happens under it: listeners get events after it is released.
@@ -207,8 +222,21 @@ public final class Acd implements AutoCloseable {
         this.roster = new AgentRoster(clock, zone, pending::add, line == null ? AgentRoster.StateSink.NONE : (id, from, to) -> writeAvailability(id, to));
         this.callbacks = new CallbackScheduler(settings.callbackAttempts(), settings.callbackRetry(), timers);
         reloadAgents();
+        if (line != null) warnLocalOnlyRouting();
         repeating.add(timers.scheduleWithFixedDelay(() -> guarded("acd_tick", this::expire), EXPIRY_TICK.toMillis(), EXPIRY_TICK.toMillis(), TimeUnit.MILLISECONDS));
         repeating.add(timers.scheduleWithFixedDelay(() -> guarded("registration_sync", this::syncRegistrations), SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Cluster mode routes every queue longest-idle among member agents: says so once for queues configured otherwise. */
+    private void warnLocalOnlyRouting() {
+        QueueSetup set = flows.get();
+        if (set == null) return;
+        for (QueueDefinition q : set.queues().values()) {
+            if (q.strategy() != QueueDefinition.Strategy.LONGEST_IDLE || !q.skills().equals(List.of(q.name()))) {
+                log.warn("event=cluster_routing_simplified queue={} strategy={} skills={} cluster_uses=longest-idle,agent_queues", q.name(), q.strategy().yamlName(), q.skills());
+            }
+        }
+        if (!set.staffing().agentSkills().isEmpty()) log.warn("event=cluster_routing_simplified agent_skill_levels=ignored cluster_uses=agent_queues");
     }
 
     /** Receives every event after the decision was made, in order, on the deciding thread: keep it fast. */
@@ -788,10 +816,14 @@ public final class Acd implements AutoCloseable {
     }
 
     /**
-     * After a reconnect, a poll or a rejoin: this node's waiting callers whose rows the janitor reclaimed (this node was
-     * declared dead while paused) go back in (at the end: their old rows stay gone). Under the lock.
+     * After a reconnect, a poll or a rejoin: agents ringing, talking or in wrap-up here are written busy or away again,
+     * and this node's waiting callers whose rows the janitor reclaimed (this node was declared dead while paused) go
+     * back in (at the end: their old rows stay gone). Under the lock.
      */
     private void checkLines() {
+        for (Slot s : roster.all()) { // a reclaim frees agents it finds reserved: those ringing or talking here are not free
+            if (s.state == AgentState.RINGING || s.state == AgentState.ON_CALL || s.state == AgentState.WRAP_UP) writeAvailability(s.id, s.state);
+        }
         Map<String, Set<String>> live = new HashMap<>();
         for (Entry e : book.all()) {
             if (!e.inLine || e.talking || e.offer != null) continue;

@@ -161,7 +161,7 @@ class ClusteredAcdTest {
             assertThat(ended).as("offer %s of agent %d ended before offer %s", offers.get(i).get("call_id"), agentId, offers.get(i + 1).get("call_id")).isNotNull();
             assertThat(ended).as("agent %d: offer %s overlaps offer %s", agentId, offers.get(i).get("call_id"), offers.get(i + 1).get("call_id")).isBeforeOrEqualTo(next);
         }
-        assertThat(db.dsl().fetch("select o.call_id from cluster_offers o join cluster_queue_entries e on e.call_id = o.call_id "
+        assertThat(db.dsl().fetch("select o.call_id from cluster_offers o join cluster_queue_entries e on e.call_id = o.call_id and e.owner_node = o.owner_node and e.epoch = o.epoch "
                 + "where o.agent_id = ? and e.ended_at is not null and e.ended_at < o.offered_at and e.state = 'gone'", agentId))
                 .as("offers made to callers already lost with their node").isEmpty();
     }
@@ -249,7 +249,7 @@ class ClusteredAcdTest {
                 && offersOf(agent).getFirst().get("result", String.class).equals("reclaimed"));
         Duration freedAfter = Duration.ofNanos(System.nanoTime() - t0);
         Duration timeout = a.cluster().deadAfter();
-        System.out.printf("node A's rows freed %d ms after its last heartbeat stopped (dead after %d ms, heartbeat 100 ms)%n", freedAfter.toMillis(), timeout.toMillis());
+        System.out.printf("node A's rows freed %d ms after it was halted (dead after %d ms, heartbeat 100 ms)%n", freedAfter.toMillis(), timeout.toMillis());
         // silent for deadAfter, then the next janitor round (one heartbeat) on B, which first waits out A's janitor lease (also deadAfter, overlapping)
         assertThat(freedAfter).isLessThanOrEqualTo(timeout.plusMillis(2 * 100).plusMillis(700)); // + 700 ms for a loaded machine's scheduling
 
@@ -283,5 +283,34 @@ class ClusteredAcdTest {
         assertThat(offersOf(agent)).extracting(r -> r.get("call_id", String.class))
                 .containsExactly(q.name() + "-a1", q.name() + "-b1", q.name() + "-b2", q.name() + "-b3", q.name() + "-a4");
         assertThat(byId.get("a2").outcome).as("A's second caller still waits on the dead node (its media would be gone)").isNull();
+    }
+    @Test
+    void aNodeDeclaredDeadWhilePausedRejoinsAndPutsItsLiveCallersBackWithTheNewEpochWhileTheOldRowsStayGone() {
+        QueueDefinition q = queue();
+        String id = "paused-" + names.incrementAndGet();
+        Node a = node(id, q);
+        List<String> rung = new CopyOnWriteArrayList<>();
+        new TestCall(q.name() + "-a1", true, rung).waitIn(a.acd(), q);
+        await().atMost(Duration.ofSeconds(5)).until(() -> repo.line(q.name()).size() == 1);
+        long oldEpoch = a.cluster().epoch();
+
+        // the janitor (here: the test, holding the lease) declares A dead as if its heartbeat had stopped for a while
+        db.dsl().execute("update cluster_leases set holder = null, until = null where name = 'janitor'");
+        long lease = repo.takeLease(ClusterNode.JANITOR, "test-janitor", Duration.ofSeconds(30)).orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> repo.reclaimDead("test-janitor", lease, Duration.ofMillis(1)).orElseThrow().nodes().contains(id));
+        assertThat(db.dsl().fetchSingle("select state from cluster_queue_entries where call_id = ? and epoch = ?", q.name() + "-a1", oldEpoch).get(0, String.class))
+                .isEqualTo("gone");
+
+        // A's next heartbeat is refused: it rejoins with a new epoch, resyncs, and its caller (media still here) goes back in
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.cluster().epoch() > oldEpoch);
+        await().atMost(Duration.ofSeconds(5)).until(() -> repo.line(q.name()).size() == 1);
+        assertThat(db.dsl().fetch("select epoch, state from cluster_queue_entries where call_id = ? order by id", q.name() + "-a1"))
+                .extracting(r -> r.get("epoch", Long.class) + ":" + r.get("state", String.class))
+                .containsExactly(oldEpoch + ":gone", a.cluster().epoch() + ":waiting");
+        db.dsl().execute("update cluster_leases set holder = null, until = null where name = 'janitor'");
+
+        long agent = agent(q);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rung.equals(List.of(q.name() + "-a1")));
+        assertNeverTwoOffersNorADeadCall(agent);
     }
 }
