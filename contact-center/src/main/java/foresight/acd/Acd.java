@@ -77,9 +77,10 @@ import java.util.function.Supplier;
  * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
  * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
  *
- * <p>Why this class is still long (~720 lines): it keeps the public view records the pages and the API read
- * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...) and the caller-side wait-and-ring loop; moving those
- * out ({@code CallerWait}, a views file) is the next step, held back while the pages and flows were being moved.
+ * <p>Why this class is still long (~970 lines): it keeps the public view records the pages and the API read
+ * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...), the caller-side wait-and-ring loop and the cluster's
+ * shared-line dispatch; moving those out ({@code CallerWait}, a views file, a {@code SharedLine} beside the
+ * {@link Dispatcher}) is the next step, held back while the pages, flows and the cluster were being moved.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
