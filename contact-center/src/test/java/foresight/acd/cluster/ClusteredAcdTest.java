@@ -74,14 +74,16 @@ class ClusteredAcdTest {
     /** One node: its cluster membership, its store and its ACD, wired like the server wires them. */
     record Node(ClusterNode cluster, PostgresQueueStore store, Acd acd) {}
 
-    private Node node(String id, QueueDefinition queue) {
+    private Node node(String id, QueueDefinition queue) { return node(id, queue, Acd.Settings.DEFAULT); }
+
+    private Node node(String id, QueueDefinition queue, Acd.Settings settings) {
         var wakeups = new AcdWakeups();
         var cluster = new ClusterNode(ClusterTestConfigs.node(id), db, wakeups);
         cluster.start();
         started.add(cluster);
         var store = new PostgresQueueStore(cluster);
         QueueSetup setup = QueueSetup.of(Map.of(queue.name(), queue), Staffing.DEFAULT);
-        var acd = new Acd(AgentDirectory.of(agents), Clock.systemUTC(), Acd.Settings.DEFAULT, () -> setup, store);
+        var acd = new Acd(AgentDirectory.of(agents), Clock.systemUTC(), settings, () -> setup, store);
         started.add(acd);
         wakeups.attach(acd);
         return new Node(cluster, store, acd);
@@ -104,6 +106,7 @@ class ClusteredAcdTest {
         final String id;
         final boolean answers;
         final List<String> rungLog;
+        final AtomicInteger ringOuts = new AtomicInteger(); // the next this many rings go unanswered (10 ms each)
         final CountDownLatch ended = new CountDownLatch(1);
         final CountDownLatch rung = new CountDownLatch(1);
         volatile AcdOutcome outcome;
@@ -120,6 +123,14 @@ class ClusteredAcdTest {
         public BridgeOutcome bridge(BridgeRequest request) {
             rungLog.add(id);
             rung.countDown();
+            if (ringOuts.getAndDecrement() > 0) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new BridgeOutcome.NotAnswered(new foresight.sip.LegEnd.NoAnswer());
+            }
             if (answers) {
                 request.onAnswered().accept(request.contactUri());
                 return new BridgeOutcome.Talked("caller", Duration.ofMillis(10));
@@ -312,5 +323,34 @@ class ClusteredAcdTest {
         long agent = agent(q);
         await().atMost(Duration.ofSeconds(10)).until(() -> rung.equals(List.of(q.name() + "-a1")));
         assertNeverTwoOffersNorADeadCall(agent);
+    }
+    @Test
+    void callersArrivingAtOnceOnTwoNodesWithAgentsWhoSometimesDoNotAnswerAreEachServedOnceAndNoAgentEverHasTwoOffers() {
+        QueueDefinition q = queue();
+        var settings = new Acd.Settings(1_000, Duration.ofMinutes(5), true, 3, Duration.ofSeconds(60)); // ring-outs never set anyone not-ready here
+        Node a = node("race-a-" + names.incrementAndGet(), q, settings);
+        Node b = node("race-b-" + names.incrementAndGet(), q, settings);
+        List<Long> staff = List.of(agent(q), agent(q), agent(q));
+        await().atMost(Duration.ofSeconds(10)).until(() -> staff.stream().allMatch(id -> a.acd().state(id) == Acd.AgentState.AVAILABLE
+                && b.acd().state(id) == Acd.AgentState.AVAILABLE));
+        List<String> rung = new CopyOnWriteArrayList<>();
+        List<TestCall> callers = new ArrayList<>();
+        long ringOuts = 0;
+        for (int i = 0; i < 40; i++) {
+            TestCall c = new TestCall(q.name() + "-r" + i, true, rung);
+            c.ringOuts.set(i % 4 == 0 ? 2 : i % 3 == 0 ? 1 : 0); // some agents' phones ring out first: the caller keeps its place
+            ringOuts += c.ringOuts.get();
+            callers.add(c);
+        }
+        for (int i = 0; i < callers.size(); i++) callers.get(i).waitIn(i % 2 == 0 ? a.acd() : b.acd(), q); // no waiting between arrivals
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> callers.stream().allMatch(c -> c.outcome != null));
+        assertThat(callers).allSatisfy(c -> assertThat(c.outcome).as(c.id).isInstanceOf(AcdOutcome.Answered.class));
+        for (long agent : staff) assertNeverTwoOffersNorADeadCall(agent);
+        assertThat(db.dsl().fetch("select call_id, count(*) as n from cluster_offers where queue = ? and result = 'answered' group by call_id", q.name()))
+                .as("each caller answered once").hasSize(40).allSatisfy(r -> assertThat(r.get("n", Long.class)).isEqualTo(1L));
+        assertThat(db.dsl().fetchSingle("select count(*) from cluster_offers where queue = ? and result = 'timeout'", q.name()).get(0, Long.class))
+                .as("every ring-out is in the rows, its caller offered again").isEqualTo(ringOuts);
+        assertThat(db.dsl().fetchSingle("select count(*) from cluster_offers where queue = ? and state = 'open'", q.name()).get(0, Long.class)).isZero();
     }
 }
