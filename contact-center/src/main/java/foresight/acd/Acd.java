@@ -72,7 +72,8 @@ import java.util.function.Supplier;
  *
  * <p>The parts, each with one job: {@link AgentRoster} (agents and their state table), {@link QueueBook} (who waits
  * where), {@link Dispatcher} (the pure pairing decision), {@link CallbackScheduler}, {@link QueueStats}. This class
- * wires them: one lock guards all their state; no I/O happens under it: listeners get events after it is released.
+ * wires them: one lock guards all their state; on a single node no I/O happens under it (in cluster mode: the shared
+ * line's short transactions, see above); listeners get events after it is released.
  * Time comes from the injected {@link Clock}; timers (expiries, registration sync, waiting callers' wake-ups) run on
  * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
  * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
@@ -458,7 +459,7 @@ public final class Acd implements AutoCloseable {
         locked(() -> {
             long waitMs = Duration.between(e.enqueued, clock.instant()).toMillis();
             e.talking = true;
-            if (line != null && !line.answered(e.callId, s.id)) {
+            if (line != null && !shared("answered", e.callId, () -> line.answered(e.callId, s.id))) {
                 // the media is here and the agent talks: the call goes on; the roster's "busy" below keeps them from other offers
                 log.warn("call={} event=shared_answer_refused agent={} reason=fenced_or_reclaimed", e.callId, s.username);
             }
@@ -516,7 +517,7 @@ public final class Acd implements AutoCloseable {
             if (why != null) pending.add(new AcdEvent.OfferFailed(clock.instant(), e.queue.name(), e.callId, o.agents().stream().map(s -> s.username).toList(),
                     o.agents().stream().map(s -> s.id).toList(), why));
             if (line != null && e.inLine) { // after the roster's moves: an agent set not-ready is "away" before the reservation closes
-                for (Slot s : o.agents()) line.offerFailed(e.callId, s.id, result(why == null ? "caller_gone" : why));
+                for (Slot s : o.agents()) shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, s.id, result(why == null ? "caller_gone" : why)));
             }
             e.offer = null;
             dispatch();
@@ -538,7 +539,7 @@ public final class Acd implements AutoCloseable {
                 for (Slot s : e.offer.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) roster.move(s, AgentState.AVAILABLE, "caller_gone");
                 e.offer = null;
             }
-            if (line != null && e.inLine && !line.left(e.callId, result(outcome))) {
+            if (line != null && e.inLine && !shared("left", e.callId, () -> line.left(e.callId, result(outcome)))) {
                 log.warn("call={} event=shared_leave_refused queue={} outcome={} reason=fenced_or_reclaimed", e.callId, e.queue.name(), outcome);
             }
             e.inLine = false;
@@ -705,7 +706,7 @@ public final class Acd implements AutoCloseable {
                     e.notBefore = callbacks.retryAfter(clock.instant(), () -> locked(Acd.this::dispatch));
                     // shared line: out until the retry (any node could match it meanwhile); back in, at the end, once it is due
                     if (line != null && e.inLine) {
-                        line.left(e.callId, "callback_retry");
+                        shared("left", e.callId, () -> line.left(e.callId, "callback_retry"));
                         e.inLine = false;
                     }
                 }
@@ -744,6 +745,19 @@ public final class Acd implements AutoCloseable {
             line.agentState(agentId, a);
         } catch (RuntimeException ex) {
             log.warn("event=shared_agent_state_failed agent_id={} state={} error={}", agentId, a, ex.toString());
+        }
+    }
+
+    /**
+     * One write of the shared line for a caller: false if it was refused or failed (logged). A database that fails
+     * must not take the caller's call down with it: its media is here and the janitor cleans up what was not written.
+     */
+    private boolean shared(String what, String callId, java.util.function.BooleanSupplier write) {
+        try {
+            return write.getAsBoolean();
+        } catch (RuntimeException ex) {
+            log.warn("call={} event=shared_write_failed write={} error={}", callId, what, ex.toString());
+            return false;
         }
     }
 
@@ -797,19 +811,26 @@ public final class Acd implements AutoCloseable {
             return;
         }
         log.warn("call={} event=shared_offer_refused queue={} agent_id={} reason={}", e.callId, e.queue.name(), agentId, refused);
-        line.offerFailed(e.callId, agentId, refused);
-        if (refused.equals("no_phone")) line.agentState(agentId, QueueStore.Availability.AWAY);
-        if (refused.equals("agent_busy_here")) line.agentState(agentId, QueueStore.Availability.BUSY);
+        shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, agentId, refused));
+        if (refused.equals("no_phone")) writeAvailability(agentId, AgentState.LOGGED_OUT);
+        if (refused.equals("agent_busy_here")) writeAvailability(agentId, AgentState.ON_CALL);
         if (refused.equals("unknown_agent")) timers.execute(() -> guarded("agent_reload", this::reloadAgents));
     }
 
     /** Offers another node made for this node's callers (heard by NOTIFY, or found by a resync): rung here. Under the lock. */
     private void takePendingOffers() {
         Instant now = clock.instant();
-        for (QueueStore.Offer o : line.pendingOffers()) {
+        List<QueueStore.Offer> offers;
+        try {
+            offers = line.pendingOffers();
+        } catch (RuntimeException ex) {
+            log.warn("event=shared_pending_offers_failed error={}", ex.toString());
+            return;
+        }
+        for (QueueStore.Offer o : offers) {
             Entry e = book.get(o.callId());
-            if (e == null) {
-                line.left(o.callId(), "abandoned"); // the caller is gone from this node: the reservation must not wait for them
+            if (e == null) { // the caller is gone from this node: the reservation must not wait for them
+                shared("left", o.callId(), () -> line.left(o.callId(), "abandoned"));
             } else if (e.offer == null && !e.talking) {
                 takeOffer(e, o.agentId(), now);
             }
@@ -829,11 +850,13 @@ public final class Acd implements AutoCloseable {
         for (Entry e : book.all()) {
             if (!e.inLine || e.talking || e.offer != null) continue;
             Set<String> ids = live.computeIfAbsent(e.queue.name(), q -> {
+                List<QueueStore.Waiting> now = sharedLine(q);
+                if (now == null) return null; // unreadable: looked at again on the next resync
                 Set<String> out = new HashSet<>();
-                for (QueueStore.Waiting w : line.line(q)) out.add(w.callId());
+                for (QueueStore.Waiting w : now) out.add(w.callId());
                 return out;
             });
-            if (!ids.contains(e.callId)) {
+            if (ids != null && !ids.contains(e.callId)) {
                 log.warn("call={} event=shared_entry_lost queue={} action=enqueue_again", e.callId, e.queue.name());
                 e.inLine = false;
             }
