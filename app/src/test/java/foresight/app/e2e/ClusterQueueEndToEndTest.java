@@ -110,8 +110,12 @@ class ClusterQueueEndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> db.dsl().fetchSingle(
                 "select count(*) from cluster_offers where agent_id = ? and state = 'closed' and result = 'answered'", agent).get(0, Long.class) == via.length);
 
-        List<Record> offers = db.dsl().fetch("select call_id, owner_node, offered_at, ended_at from cluster_offers where agent_id = ? order by offered_at, id", agent);
-        assertThat(offers).extracting(r -> r.get("call_id", String.class)).as("rung in the database's arrival order").containsExactlyElementsOf(arrived);
+        List<Record> offers = db.dsl().fetch("select call_id, owner_node, offered_at, ended_at, result from cluster_offers where agent_id = ? order by offered_at, id", agent);
+        assertThat(offers).filteredOn(r -> r.get("result", String.class).equals("answered")).extracting(r -> r.get("call_id", String.class))
+                .as("rung and answered in the database's arrival order").containsExactlyElementsOf(arrived);
+        // a node whose roster had not loaded the new agent yet (it reads agents every 2 s) hands the reservation back
+        // unrung; the caller keeps its place. Nothing else may end an offer here.
+        assertThat(offers).extracting(r -> r.get("result", String.class)).isSubsetOf("answered", "unknown_agent");
         for (int i = 0; i + 1 < offers.size(); i++) {
             assertThat(offers.get(i).get("ended_at", OffsetDateTime.class)).as("one offer at a time")
                     .isBeforeOrEqualTo(offers.get(i + 1).get("offered_at", OffsetDateTime.class));

@@ -160,6 +160,11 @@ class ClusteredAcdTest {
         return db.dsl().fetch("select call_id, offered_at, ended_at, result, owner_node from cluster_offers where agent_id = ? order by offered_at, id", agentId);
     }
 
+    /** The calls the agent answered, in the order they were offered. */
+    private static List<String> answered(long agentId) {
+        return offersOf(agentId).stream().filter(r -> "answered".equals(r.get("result", String.class))).map(r -> r.get("call_id", String.class)).toList();
+    }
+
     /**
      * Over the whole run, from the rows: each of the agent's offers ended before the next one was made (never two at
      * once), and no offer was made for a caller whose entry had already ended (a dead call).
@@ -200,8 +205,9 @@ class ClusteredAcdTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().allMatch(c -> c.outcome != null));
         assertThat(rung).as("served in the order the database received them, whichever node held the caller").containsExactlyElementsOf(arrived);
         assertThat(calls).allSatisfy(c -> assertThat(c.outcome).as(c.id).isInstanceOf(AcdOutcome.Answered.class));
-        assertThat(offersOf(agent)).extracting(r -> r.get("call_id", String.class)).containsExactlyElementsOf(arrived);
-        assertThat(offersOf(agent)).extracting(r -> r.get("result", String.class)).containsOnly("answered");
+        assertThat(answered(agent)).containsExactlyElementsOf(arrived);
+        // a node whose roster had not loaded the new agent yet (it reads agents every 2 s) hands the reservation back unrung
+        assertThat(offersOf(agent)).extracting(r -> r.get("result", String.class)).isSubsetOf("answered", "unknown_agent");
         assertNeverTwoOffersNorADeadCall(agent);
         assertThat(repo.line(q.name())).isEmpty();
         assertThat(db.dsl().fetchSingle("select state from cluster_agents where agent_id = ?", agent).get(0, String.class))
@@ -250,14 +256,15 @@ class ClusteredAcdTest {
         }
         long agent = agent(q);
         await().atMost(Duration.ofSeconds(10)).until(() -> rungA.equals(List.of(q.name() + "-a1"))); // the head, A's caller, rings the agent
-        assertThat(offersOf(agent)).extracting(r -> r.get("call_id", String.class)).containsExactly(q.name() + "-a1");
+        assertThat(offersOf(agent)).filteredOn(r -> !"unknown_agent".equals(r.get("result", String.class)))
+                .extracting(r -> r.get("call_id", String.class)).containsExactly(q.name() + "-a1");
         long oldEpoch = a.cluster().epoch();
 
         long t0 = System.nanoTime();
         a.cluster().halt(); // A stops: no heartbeat, no listener (its ACD's threads run on, as a frozen process would resume)
         await().atMost(Duration.ofSeconds(10)).until(() -> repo.entryState(q.name() + "-a1").orElseThrow().equals("gone")
                 && repo.entryState(q.name() + "-a2").orElseThrow().equals("gone")
-                && offersOf(agent).getFirst().get("result", String.class).equals("reclaimed"));
+                && offersOf(agent).stream().anyMatch(r -> r.get("call_id", String.class).equals(q.name() + "-a1") && "reclaimed".equals(r.get("result", String.class))));
         Duration freedAfter = Duration.ofNanos(System.nanoTime() - t0);
         Duration timeout = a.cluster().deadAfter();
         System.out.printf("node A's rows freed %d ms after it was halted (dead after %d ms, heartbeat 100 ms)%n", freedAfter.toMillis(), timeout.toMillis());
@@ -271,8 +278,8 @@ class ClusteredAcdTest {
         byId.get("a1").end(); // A's caller hangs up: its ring fails, A marks the agent available and leaves the line: all refused
         await().atMost(Duration.ofSeconds(5)).until(() -> byId.get("a1").outcome != null);
         assertThat(repo.entryState(q.name() + "-a1")).contains("gone");
-        assertThat(offersOf(agent)).filteredOn(r -> r.get("owner_node", String.class).equals(idA)).extracting(r -> r.get("result", String.class))
-                .containsExactly("reclaimed");
+        assertThat(offersOf(agent)).filteredOn(r -> r.get("owner_node", String.class).equals(idA) && !"unknown_agent".equals(r.get("result", String.class)))
+                .extracting(r -> r.get("result", String.class)).as("A's late release did not overwrite the janitor's").containsExactly("reclaimed");
         a.store().agentState(agent, Availability.AWAY);
         assertThat(db.dsl().fetchSingle("select state from cluster_agents where agent_id = ?", agent).get(0, String.class))
                 .as("a dead node cannot change an agent's availability").isEqualTo("available");
@@ -291,7 +298,7 @@ class ClusteredAcdTest {
         assertThat(db.dsl().fetchSingle("select epoch from cluster_queue_entries where call_id = ?", q.name() + "-a4").get(0, Long.class))
                 .isEqualTo(restarted.cluster().epoch());
         assertNeverTwoOffersNorADeadCall(agent);
-        assertThat(offersOf(agent)).extracting(r -> r.get("call_id", String.class))
+        assertThat(offersOf(agent)).filteredOn(r -> !"unknown_agent".equals(r.get("result", String.class))).extracting(r -> r.get("call_id", String.class))
                 .containsExactly(q.name() + "-a1", q.name() + "-b1", q.name() + "-b2", q.name() + "-b3", q.name() + "-a4");
         assertThat(byId.get("a2").outcome).as("A's second caller still waits on the dead node (its media would be gone)").isNull();
     }

@@ -126,7 +126,7 @@ public final class ClusterRepository {
         try {
             return dsl.transactionResult(tx -> {
                 var d = tx.dsl();
-                d.execute("select pg_advisory_xact_lock(hashtext('foresight.acd.queue'), hashtext(?))", queue);
+                lockQueue(d, queue);
                 long stepMs = agingStep.toMillis();
                 Record head = d.fetchOptional("select e.id, e.call_id, e.owner_node, e.epoch from cluster_queue_entries e "
                         + "join cluster_nodes n on n.node_id = e.owner_node and n.epoch = e.epoch and n.state in ('up', 'draining') "
@@ -184,6 +184,13 @@ public final class ClusterRepository {
         return dsl.transactionResult(tx -> {
             var d = tx.dsl();
             if (!fence(d, nodeId, epoch)) return false;
+            // The queue's match lock first: a match runs two statements (head, then agent), each with its own snapshot
+            // (READ COMMITTED); a release committing between them would let it skip this caller, back at the head, and
+            // give the agent it frees to the caller behind.
+            String queue = d.fetchOptional("select queue from cluster_queue_entries where call_id = ? and owner_node = ? and epoch = ? "
+                    + "and state = 'offered' and agent_id = ?", callId, nodeId, epoch, agentId).map(r -> r.get(0, String.class)).orElse(null);
+            if (queue == null) return false;
+            lockQueue(d, queue);
             int n = d.execute("update cluster_queue_entries set state = 'waiting', agent_id = null where call_id = ? and owner_node = ? "
                     + "and epoch = ? and state = 'offered' and agent_id = ?", callId, nodeId, epoch, agentId);
             if (n == 0) return false;
@@ -334,6 +341,11 @@ public final class ClusterRepository {
         freeAgents(d, agents);
         if (!callers.isEmpty() || !agents.isEmpty()) notify(d, "freed");
         return new Reclaimed(List.of(), callers, agents);
+    }
+
+    /** The queue's match lock, held until the transaction ends: matches and releases of one queue take turns. */
+    private static void lockQueue(DSLContext d, String queue) {
+        d.execute("select pg_advisory_xact_lock(hashtext('foresight.acd.queue'), hashtext(?))", queue);
     }
 
     private static void notify(DSLContext d, String payload) {
