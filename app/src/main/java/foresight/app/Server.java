@@ -110,10 +110,14 @@ public final class Server implements AutoCloseable {
         db = Database.open(new DatabaseConfig(blankToNull(dbc.url()), dbc.user(), dbc.password(), Path.of(dbc.embeddedDataDir()), dbc.poolSize()));
         toClose.add(db);
         db.keepOpenAtExit(Duration.ofSeconds(config.sip().drainSeconds() + 30)); // SIGTERM: drain, write the last rows, then stop it
-        if (config.cluster().enabled()) { // membership only so far (heartbeat, janitor, LISTEN): the ACD still keeps its lines in memory
-            var node = new foresight.acd.cluster.ClusterNode(config.cluster().asAcdConfig(), db, new foresight.acd.cluster.ClusterNode.Events() {});
+        foresight.acd.cluster.AcdWakeups wakeups = null;
+        foresight.acd.QueueStore sharedLine = null; // null: a single node, the ACD pairs callers and agents in memory
+        if (config.cluster().enabled()) { // membership (heartbeat, janitor, LISTEN) and the queue lines shared in PostgreSQL
+            wakeups = new foresight.acd.cluster.AcdWakeups();
+            var node = new foresight.acd.cluster.ClusterNode(config.cluster().asAcdConfig(), db, wakeups);
             node.start();
-            toClose.add(node);
+            toClose.add(node); // closed after the ACD: leaves the cluster, releasing its rows at once
+            sharedLine = new foresight.acd.cluster.PostgresQueueStore(node);
         }
         var customers = new CustomerRepository(db.dsl());
         var calls = new CallRepository(db.dsl());
@@ -168,8 +172,9 @@ public final class Server implements AutoCloseable {
         toClose.add(training);
         var ac = config.acd();
         acd = new Acd(foresight.acd.AgentDirectory.of(agents), clock, new Acd.Settings(ac.missedOffers(), Duration.ofMinutes(ac.notReadyMinutes()),
-                ac.loginOnRegister(), ac.callbackAttempts(), Duration.ofSeconds(ac.callbackRetrySeconds())), flows::current);
+                ac.loginOnRegister(), ac.callbackAttempts(), Duration.ofSeconds(ac.callbackRetrySeconds())), flows::current, sharedLine);
         toClose.add(acd);
+        if (wakeups != null) wakeups.attach(acd);
         acdStore = new AcdStore(new AcdRepository(db.dsl()), agents);
         toClose.add(acdStore);
         acd.addListener(acdStore);

@@ -18,15 +18,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -50,16 +55,33 @@ import java.util.function.Supplier;
  * {@code notReadyFor}. Every decision is published as an {@link AcdEvent} (stored in PostgreSQL and streamed to
  * wallboards by listeners); state lives in memory on this node and is rebuilt from registrations at start-up.
  *
+ * <p><b>Cluster mode</b> (a {@link QueueStore} is given: the cluster's PostgreSQL store). What is shared through
+ * PostgreSQL: each queue's waiting line (one row per caller, in the order of priority, aging step and the database's
+ * clock, whichever node holds the caller), the reservation of an agent for a caller (the store's {@code match}: one
+ * short transaction, never two open offers for one agent), and each agent's availability, written on every move of
+ * the roster (available; busy while ringing or talking; away in wrap-up, not-ready or logged out), fenced by the
+ * node's epoch. A node calls {@code match} for the queues where it has a caller to offer, after every change here and
+ * on every NOTIFY ({@link #lineChanged}, {@link #offersArrived}, {@link #resync}); an offer for another node's
+ * caller is that node's to ring. What stays on this node: the callers whose media is here (their wait, ringing,
+ * bridging, announcements), the roster's state machine and its events, missed-offer counts, callbacks and their
+ * dialling, statistics and the {@link #snapshot} (this node's callers and its view of agents). In cluster mode the
+ * line picks the longest-idle member agent ({@code agent_queues}) for every queue: the queue's other strategies
+ * (ring-all, fewest-calls, skill-level) and skill levels from {@code queues.yml} apply on a single node only. Store
+ * calls are short database transactions made under this class's lock, so that the shared rows change in the same
+ * order as the roster.
+ *
  * <p>The parts, each with one job: {@link AgentRoster} (agents and their state table), {@link QueueBook} (who waits
  * where), {@link Dispatcher} (the pure pairing decision), {@link CallbackScheduler}, {@link QueueStats}. This class
- * wires them: one lock guards all their state; no I/O happens under it: listeners get events after it is released.
+ * wires them: one lock guards all their state; on a single node no I/O happens under it (in cluster mode: the shared
+ * line's short transactions, see above); listeners get events after it is released.
  * Time comes from the injected {@link Clock}; timers (expiries, registration sync, waiting callers' wake-ups) run on
  * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
  * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
  *
- * <p>Why this class is still long (~720 lines): it keeps the public view records the pages and the API read
- * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...) and the caller-side wait-and-ring loop; moving those
- * out ({@code CallerWait}, a views file) is the next step, held back while the pages and flows were being moved.
+ * <p>Why this class is still long (~970 lines): it keeps the public view records the pages and the API read
+ * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...), the caller-side wait-and-ring loop and the cluster's
+ * shared-line dispatch; moving those out ({@code CallerWait}, a views file, a {@code SharedLine} beside the
+ * {@link Dispatcher}) is the next step, held back while the pages, flows and the cluster were being moved.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
@@ -164,11 +186,22 @@ public final class Acd implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final boolean ownTimers;
     private final List<ScheduledFuture<?>> repeating = new ArrayList<>();
+    private final QueueStore line;                                       // null: this node pairs alone (the Dispatcher)
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();        // a shared-line wake-up waits on the timers
+    private final AtomicBoolean resyncQueued = new AtomicBoolean();
     private volatile boolean closed;
 
     /** An ACD on the system's timers: one daemon thread of its own, stopped by {@link #close}. */
     public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows) {
-        this(directory, clock, settings, flows, Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("acd-timers").factory()), true);
+        this(directory, clock, settings, flows, (QueueStore) null);
+    }
+
+    /**
+     * An ACD whose waiting lines and agent reservations are {@code line} (see the class comment): the cluster passes its
+     * PostgreSQL store; null pairs callers and agents on this node alone, like the other constructors.
+     */
+    public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, QueueStore line) {
+        this(directory, clock, settings, flows, Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("acd-timers").factory()), true, line);
     }
 
     /**
@@ -176,21 +209,36 @@ public final class Acd implements AutoCloseable {
      * {@link #close} does not shut {@code timers} down.
      */
     public Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers) {
-        this(directory, clock, settings, flows, timers, false);
+        this(directory, clock, settings, flows, timers, false, null);
     }
 
-    private Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers, boolean ownTimers) {
+    private Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers, boolean ownTimers,
+                QueueStore line) {
+        this.line = line;
         this.directory = directory;
         this.clock = clock;
         this.settings = settings;
         this.flows = flows;
         this.timers = timers;
         this.ownTimers = ownTimers;
-        this.roster = new AgentRoster(clock, zone, pending::add);
+        this.roster = new AgentRoster(clock, zone, pending::add, line == null ? AgentRoster.StateSink.NONE : (id, from, to) -> writeAvailability(id, to));
         this.callbacks = new CallbackScheduler(settings.callbackAttempts(), settings.callbackRetry(), timers);
         reloadAgents();
+        if (line != null) warnLocalOnlyRouting();
         repeating.add(timers.scheduleWithFixedDelay(() -> guarded("acd_tick", this::expire), EXPIRY_TICK.toMillis(), EXPIRY_TICK.toMillis(), TimeUnit.MILLISECONDS));
         repeating.add(timers.scheduleWithFixedDelay(() -> guarded("registration_sync", this::syncRegistrations), SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Cluster mode routes every queue longest-idle among member agents: says so once for queues configured otherwise. */
+    private void warnLocalOnlyRouting() {
+        QueueSetup set = flows.get();
+        if (set == null) return;
+        for (QueueDefinition q : set.queues().values()) {
+            if (q.strategy() != QueueDefinition.Strategy.LONGEST_IDLE || !q.skills().equals(List.of(q.name()))) {
+                log.warn("event=cluster_routing_simplified queue={} strategy={} skills={} cluster_uses=longest-idle,agent_queues", q.name(), q.strategy().yamlName(), q.skills());
+            }
+        }
+        if (!set.staffing().agentSkills().isEmpty()) log.warn("event=cluster_routing_simplified agent_skill_levels=ignored cluster_uses=agent_queues");
     }
 
     /** Receives every event after the decision was made, in order, on the deciding thread: keep it fast. */
@@ -317,6 +365,7 @@ public final class Acd implements AutoCloseable {
     private Entry enqueue(String callId, QueueDefinition queue, Caller caller) {
         return lockedGet(() -> {
             Entry e = book.add(callId, queue, caller, clock.instant());
+            if (line != null) e.inLine = enterLine(e);
             int position = book.position(e, clock.instant(), staffing());
             log.info("call={} event=queued queue={} position={} tier={}", callId, queue.name(), position, caller.tier());
             pending.add(new AcdEvent.Enqueued(clock.instant(), queue.name(), callId, position, caller.tier(), e.priority(e.enqueued, staffing()), false));
@@ -410,6 +459,10 @@ public final class Acd implements AutoCloseable {
         locked(() -> {
             long waitMs = Duration.between(e.enqueued, clock.instant()).toMillis();
             e.talking = true;
+            if (line != null && !shared("answered", e.callId, () -> line.answered(e.callId, s.id))) {
+                // the media is here and the agent talks: the call goes on; the roster's "busy" below keeps them from other offers
+                log.warn("call={} event=shared_answer_refused agent={} reason=fenced_or_reclaimed", e.callId, s.username);
+            }
             s.missedInARow = 0;
             LocalDate today = roster.today();
             if (!today.equals(s.callsDay)) {
@@ -463,6 +516,9 @@ public final class Acd implements AutoCloseable {
             }
             if (why != null) pending.add(new AcdEvent.OfferFailed(clock.instant(), e.queue.name(), e.callId, o.agents().stream().map(s -> s.username).toList(),
                     o.agents().stream().map(s -> s.id).toList(), why));
+            if (line != null && e.inLine) { // after the roster's moves: an agent set not-ready is "away" before the reservation closes
+                for (Slot s : o.agents()) shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, s.id, result(why == null ? "caller_gone" : why)));
+            }
             e.offer = null;
             dispatch();
         });
@@ -483,6 +539,10 @@ public final class Acd implements AutoCloseable {
                 for (Slot s : e.offer.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) roster.move(s, AgentState.AVAILABLE, "caller_gone");
                 e.offer = null;
             }
+            if (line != null && e.inLine && !shared("left", e.callId, () -> line.left(e.callId, result(outcome)))) {
+                log.warn("call={} event=shared_leave_refused queue={} outcome={} reason=fenced_or_reclaimed", e.callId, e.queue.name(), outcome);
+            }
+            e.inLine = false;
             dispatch();
         });
         return result;
@@ -500,6 +560,7 @@ public final class Acd implements AutoCloseable {
             Entry e = book.add(callId, queue, caller, since);
             e.callback = true;
             e.callbackNumber = caller.number();
+            if (line != null) e.inLine = enterLine(e);
             log.info("call={} event=callback_requested queue={} after=max_wait", callId, queue.name());
             Instant now = clock.instant();
             pending.add(new AcdEvent.Enqueued(now, queue.name(), callId, book.position(e, now, staffing()), caller.tier(), e.priority(now, staffing()), true));
@@ -536,13 +597,35 @@ public final class Acd implements AutoCloseable {
     }
 
     private WaitStatus status(Entry e) {
+        List<QueueStore.Waiting> shared = sharedLine(e.queue.name()); // read before the lock: a database query
         return lockedGet(() -> {
             Instant now = clock.instant();
-            int pos = book.position(e, now, staffing());
+            int pos = shared == null ? book.position(e, now, staffing()) : sharedPosition(shared, e, now);
             int staffed = roster.staffed(e.queue, staffing());
             Duration est = staffed == 0 ? null : Duration.ofMillis(pos * stats.handleMs(e.queue) / staffed);
             return new WaitStatus(pos, Duration.between(e.enqueued, now), est, staffed);
         });
+    }
+
+    /** The queue's shared line, or null on a single node or when it cannot be read (the local position is used). */
+    private List<QueueStore.Waiting> sharedLine(String queue) {
+        if (line == null) return null;
+        try {
+            return line.line(queue);
+        } catch (RuntimeException ex) {
+            log.warn("event=shared_line_read_failed queue={} error={}", queue, ex.toString());
+            return null;
+        }
+    }
+
+    /** Position among the shared line's callers not ringing an agent (aging not applied); the local one if not in it. */
+    private int sharedPosition(List<QueueStore.Waiting> shared, Entry e, Instant now) {
+        int ahead = 0;
+        for (QueueStore.Waiting w : shared) {
+            if (w.callId().equals(e.callId)) return ahead + 1;
+            if (w.agentId() == null) ahead++;
+        }
+        return book.position(e, now, staffing());
     }
 
     // --- the decision ---
@@ -550,6 +633,10 @@ public final class Acd implements AutoCloseable {
     /** Asks the {@link Dispatcher} to pair waiting callers with free agents and carries out its decisions. Under the lock, after every change. */
     private void dispatch() {
         if (book.isEmpty()) return;
+        if (line != null) {
+            dispatchShared();
+            return;
+        }
         Instant now = clock.instant();
         LocalDate today = roster.today();
         List<Dispatcher.FreeAgent> free = new ArrayList<>();
@@ -615,11 +702,192 @@ public final class Acd implements AutoCloseable {
             boolean giveUp = lockedGet(() -> {
                 boolean last = callbacks.lastAttempt(e.attempts);
                 pending.add(new AcdEvent.CallbackNotReached(clock.instant(), e.queue.name(), e.callId, e.attempts, reason, e.callbackNumber, last));
-                if (!last) e.notBefore = callbacks.retryAfter(clock.instant(), () -> locked(Acd.this::dispatch));
+                if (!last) {
+                    e.notBefore = callbacks.retryAfter(clock.instant(), () -> locked(Acd.this::dispatch));
+                    // shared line: out until the retry (any node could match it meanwhile); back in, at the end, once it is due
+                    if (line != null && e.inLine) {
+                        shared("left", e.callId, () -> line.left(e.callId, "callback_retry"));
+                        e.inLine = false;
+                    }
+                }
                 return last;
             });
             log.info("call={} event=callback_attempt_failed attempt={} reason={} give_up={}", e.callId, e.attempts, reason, giveUp);
             if (giveUp) finish(e, "callback_failed", null);
+        }
+    }
+
+    // --- the shared line (cluster mode: a QueueStore was given) ---
+
+    /** Most matches one dispatch makes per queue: enough for a burst, bounded so that one pass never runs long. */
+    private static final int MATCHES_PER_PASS = 32;
+
+    /** Puts the entry's row in the shared line; false (retried by the next dispatch) if refused or the database failed. */
+    private boolean enterLine(Entry e) {
+        try {
+            boolean in = line.enqueue(e.queue.name(), e.callId, staffing().priority(e.caller.tier()));
+            if (!in) log.warn("call={} event=shared_enqueue_refused queue={} reason=fenced", e.callId, e.queue.name());
+            return in;
+        } catch (RuntimeException ex) {
+            log.warn("call={} event=shared_enqueue_failed queue={} error={}", e.callId, e.queue.name(), ex.toString());
+            return false;
+        }
+    }
+
+    /** Writes the agent's availability for every node's matches; under the lock, right when the roster moves them. */
+    private void writeAvailability(long agentId, AgentState to) {
+        QueueStore.Availability a = switch (to) {
+            case AVAILABLE -> QueueStore.Availability.AVAILABLE;
+            case RINGING, ON_CALL -> QueueStore.Availability.BUSY;
+            case WRAP_UP, NOT_READY, LOGGED_OUT -> QueueStore.Availability.AWAY; // away, not busy: a closing reservation does not free them
+        };
+        try {
+            line.agentState(agentId, a);
+        } catch (RuntimeException ex) {
+            log.warn("event=shared_agent_state_failed agent_id={} state={} error={}", agentId, a, ex.toString());
+        }
+    }
+
+    /**
+     * One write of the shared line for a caller: false if it was refused or failed (logged). A database that fails
+     * must not take the caller's call down with it: its media is here and the janitor cleans up what was not written.
+     */
+    private boolean shared(String what, String callId, java.util.function.BooleanSupplier write) {
+        try {
+            return write.getAsBoolean();
+        } catch (RuntimeException ex) {
+            log.warn("call={} event=shared_write_failed write={} error={}", callId, what, ex.toString());
+            return false;
+        }
+    }
+
+    /** A reason or outcome as the shared line stores it (at most 32 characters). */
+    private static String result(String why) { return why.length() <= 32 ? why : why.substring(0, 32); }
+
+    /**
+     * Cluster mode's dispatch: the shared line picks, for each queue where this node has a caller to offer, the head of
+     * the queue's line (every node's callers, in the database's order) and a free member agent; an offer for one of this
+     * node's callers is rung here at once, one for another node's caller is that node's to ring (it hears NOTIFY).
+     * Entries whose row is missing (refused while fenced, a database failure, a callback retry now due) go in first.
+     */
+    private void dispatchShared() {
+        Instant now = clock.instant();
+        Map<String, QueueDefinition> queues = new LinkedHashMap<>();
+        for (Entry e : book.all()) {
+            if (e.talking || e.offer != null || now.isBefore(e.notBefore) || e.callback && !callbacks.enabled()) continue;
+            if (!e.inLine) e.inLine = enterLine(e);
+            if (e.inLine) queues.putIfAbsent(e.queue.name(), e.queue);
+        }
+        for (QueueDefinition q : queues.values()) {
+            for (int i = 0; i < MATCHES_PER_PASS; i++) {
+                Optional<QueueStore.Offer> m;
+                try {
+                    m = line.match(q.name(), q.agingStep());
+                } catch (RuntimeException ex) {
+                    log.warn("event=shared_match_failed queue={} error={}", q.name(), ex.toString());
+                    break;
+                }
+                if (m.isEmpty()) break;
+                Entry mine = book.get(m.get().callId());
+                if (mine != null) takeOffer(mine, m.get().agentId(), now);
+            }
+        }
+    }
+
+    /**
+     * An agent the shared line reserved for one of this node's callers: rings them, or hands the reservation back when
+     * this node cannot (no phone registered, or they are on a call through this node).
+     */
+    private void takeOffer(Entry e, long agentId, Instant now) {
+        Slot s = roster.get(agentId);
+        String refused = e.offer != null || e.talking ? "caller_busy"
+                : s == null ? "unknown_agent"
+                : !s.reachable(now) ? "no_phone"
+                : s.state == AgentState.RINGING || s.state == AgentState.ON_CALL ? "agent_busy_here" : null;
+        if (refused == null) {
+            // availability is the shared line's: an agent made available through another node is available here too
+            if (s.state != AgentState.AVAILABLE) roster.move(s, AgentState.AVAILABLE, "cluster");
+            offer(e, List.of(s), now);
+            return;
+        }
+        log.warn("call={} event=shared_offer_refused queue={} agent_id={} reason={}", e.callId, e.queue.name(), agentId, refused);
+        shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, agentId, refused));
+        if (refused.equals("no_phone")) writeAvailability(agentId, AgentState.LOGGED_OUT);
+        if (refused.equals("agent_busy_here")) writeAvailability(agentId, AgentState.ON_CALL);
+        if (refused.equals("unknown_agent")) timers.execute(() -> guarded("agent_reload", this::reloadAgents));
+    }
+
+    /** Offers another node made for this node's callers (heard by NOTIFY, or found by a resync): rung here. Under the lock. */
+    private void takePendingOffers() {
+        Instant now = clock.instant();
+        List<QueueStore.Offer> offers;
+        try {
+            offers = line.pendingOffers();
+        } catch (RuntimeException ex) {
+            log.warn("event=shared_pending_offers_failed error={}", ex.toString());
+            return;
+        }
+        for (QueueStore.Offer o : offers) {
+            Entry e = book.get(o.callId());
+            if (e == null) { // the caller is gone from this node: the reservation must not wait for them
+                shared("left", o.callId(), () -> line.left(o.callId(), "abandoned"));
+            } else if (e.offer == null && !e.talking) {
+                takeOffer(e, o.agentId(), now);
+            }
+        }
+    }
+
+    /**
+     * After a reconnect, a poll or a rejoin: agents ringing, talking or in wrap-up here are written busy or away again,
+     * and this node's waiting callers whose rows the janitor reclaimed (this node was declared dead while paused) go
+     * back in (at the end: their old rows stay gone). Under the lock.
+     */
+    private void checkLines() {
+        for (Slot s : roster.all()) { // a reclaim frees agents it finds reserved: those ringing or talking here are not free
+            if (s.state == AgentState.RINGING || s.state == AgentState.ON_CALL || s.state == AgentState.WRAP_UP) writeAvailability(s.id, s.state);
+        }
+        Map<String, Set<String>> live = new HashMap<>();
+        for (Entry e : book.all()) {
+            if (!e.inLine || e.talking || e.offer != null) continue;
+            Set<String> ids = live.computeIfAbsent(e.queue.name(), q -> {
+                List<QueueStore.Waiting> now = sharedLine(q);
+                if (now == null) return null; // unreadable: looked at again on the next resync
+                Set<String> out = new HashSet<>();
+                for (QueueStore.Waiting w : now) out.add(w.callId());
+                return out;
+            });
+            if (ids != null && !ids.contains(e.callId)) {
+                log.warn("call={} event=shared_entry_lost queue={} action=enqueue_again", e.callId, e.queue.name());
+                e.inLine = false;
+            }
+        }
+    }
+
+    /** Cluster: callers were enqueued or agents freed somewhere; matches soon on the timers thread. Any thread; never blocks. */
+    public void lineChanged() { wake(false); }
+
+    /** Cluster: an offer for one of this node's callers may wait (NOTIFY); rings it soon. Any thread; never blocks. */
+    public void offersArrived() { wake(false); }
+
+    /** Cluster: notifications may have been missed (start, reconnect, poll, rejoin): rereads offers and lines. Any thread. */
+    public void resync() { wake(true); }
+
+    private void wake(boolean resync) {
+        if (line == null || closed) return;
+        if (resync) resyncQueued.set(true);
+        if (!wakeQueued.compareAndSet(false, true)) return; // one wake-up waiting covers every notification until it runs
+        try {
+            timers.execute(() -> guarded("shared_line_wake", () -> {
+                wakeQueued.set(false);
+                boolean full = resyncQueued.getAndSet(false);
+                locked(() -> {
+                    if (full) checkLines();
+                    takePendingOffers();
+                    dispatch();
+                });
+            }));
+        } catch (RejectedExecutionException ex) {
+            wakeQueued.set(false); // closed meanwhile
         }
     }
 

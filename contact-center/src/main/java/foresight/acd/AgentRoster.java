@@ -92,13 +92,25 @@ final class AgentRoster {
     private final Clock clock;
     private final ZoneId zone;
     private final Consumer<AcdEvent> events;
+    private final StateSink moved;
     private final Map<Long, Slot> agents = new LinkedHashMap<>();
 
+    /** Told of every state change as it is made, under the ACD's lock (the cluster's store writes it there). */
+    interface StateSink {
+        StateSink NONE = (id, from, to) -> {};
+
+        void moved(long agentId, AgentState from, AgentState to);
+    }
+
     /** @param events receives each state change (the ACD publishes them after its lock is released) */
-    AgentRoster(Clock clock, ZoneId zone, Consumer<AcdEvent> events) {
+    AgentRoster(Clock clock, ZoneId zone, Consumer<AcdEvent> events) { this(clock, zone, events, StateSink.NONE); }
+
+    /** @param moved told of each change of state (not of a new reason in the same state) at once, before {@code events} */
+    AgentRoster(Clock clock, ZoneId zone, Consumer<AcdEvent> events, StateSink moved) {
         this.clock = clock;
         this.zone = zone;
         this.events = events;
+        this.moved = moved;
     }
 
     Slot get(long id) { return agents.get(id); }
@@ -142,6 +154,7 @@ final class AgentRoster {
         s.reason = reason;
         s.since = now;
         log.info("event=agent_state agent={} from={} to={} reason={} call={}", s.username, from, to, reason == null ? "-" : reason, s.callId == null ? "-" : s.callId);
+        if (from != to) moved.moved(s.id, from, to);
         events.accept(new AcdEvent.AgentStateChanged(now, s.queue, s.callId, s.username, from, to, reason, s.id));
         return true;
     }

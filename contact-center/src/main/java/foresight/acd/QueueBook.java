@@ -52,6 +52,7 @@ final class QueueBook {
         String callbackNumber;
         int attempts;
         Instant notBefore = Instant.EPOCH;
+        boolean inLine;         // shared line only: the entry has a live row there (false: not yet, refused, or reclaimed)
 
         Entry(String callId, QueueDefinition queue, Acd.Caller caller, Instant enqueued, long seq) {
             this.callId = callId;

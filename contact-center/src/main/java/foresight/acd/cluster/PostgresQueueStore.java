@@ -2,6 +2,8 @@ package foresight.acd.cluster;
 
 import foresight.acd.QueueStore;
 import foresight.db.cluster.ClusterRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Optional;
  * dead. Thread-safe; each call is one short transaction.
  */
 public final class PostgresQueueStore implements QueueStore {
+    private static final Logger log = LoggerFactory.getLogger(PostgresQueueStore.class);
     private final ClusterRepository repo;
     private final ClusterNode node;
 
@@ -52,6 +55,11 @@ public final class PostgresQueueStore implements QueueStore {
         return repo.line(queue).stream().map(w -> new Waiting(w.queue(), w.callId(), w.ownerNode(), w.agentId(), w.waited())).toList();
     }
 
+    /** Fenced like the owner's writes: a node declared dead cannot change an agent's availability (logged, nothing written). */
     @Override
-    public void agentState(long agentId, Availability availability) { repo.agentState(agentId, availability.name().toLowerCase(Locale.ROOT)); }
+    public void agentState(long agentId, Availability availability) {
+        if (!repo.agentState(node.nodeId(), node.epoch(), agentId, availability.name().toLowerCase(Locale.ROOT))) {
+            log.warn("event=shared_agent_state_refused node={} epoch={} agent_id={} state={} reason=fenced", node.nodeId(), node.epoch(), agentId, availability);
+        }
+    }
 }

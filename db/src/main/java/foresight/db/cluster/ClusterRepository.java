@@ -17,7 +17,10 @@ import java.util.OptionalLong;
  * <p>Fencing: a write by an owner node names its node id and epoch and first takes a share lock on its own
  * {@code cluster_nodes} row, still {@code up} (or {@code draining}) with that epoch. The janitor marks a node dead by
  * updating that row, so it waits for an owner's write in flight and an owner's later write finds the row changed and
- * is refused. Ordering uses the database clock only ({@code now()}, default of {@code enqueued_at}).
+ * is refused. Ordering uses the database clock only ({@code now()}, default of {@code enqueued_at}). An offer's
+ * {@code offered_at} and every {@code ended_at} are {@code clock_timestamp()}, the moment of the write rather than
+ * the start of its transaction: a match that waited on the queue's lock would otherwise stamp its offer earlier than
+ * the release it waited for, and the rows could not show that one agent's offers never overlap.
  */
 public final class ClusterRepository {
     /** The channel every change is announced on (NOTIFY inside the transaction that made it). */
@@ -123,7 +126,7 @@ public final class ClusterRepository {
         try {
             return dsl.transactionResult(tx -> {
                 var d = tx.dsl();
-                d.execute("select pg_advisory_xact_lock(hashtext('foresight.acd.queue'), hashtext(?))", queue);
+                lockQueue(d, queue);
                 long stepMs = agingStep.toMillis();
                 Record head = d.fetchOptional("select e.id, e.call_id, e.owner_node, e.epoch from cluster_queue_entries e "
                         + "join cluster_nodes n on n.node_id = e.owner_node and n.epoch = e.epoch and n.state in ('up', 'draining') "
@@ -140,7 +143,7 @@ public final class ClusterRepository {
                         head.get("epoch", Long.class), agent.get("agent_id", Long.class));
                 d.execute("update cluster_queue_entries set state = 'offered', agent_id = ? where id = ?", m.agentId(), m.entryId());
                 d.execute("update cluster_agents set state = 'offered', updated_at = now() where agent_id = ?", m.agentId());
-                d.execute("insert into cluster_offers(agent_id, call_id, queue, owner_node, epoch) values (?, ?, ?, ?, ?)",
+                d.execute("insert into cluster_offers(agent_id, call_id, queue, owner_node, epoch, offered_at) values (?, ?, ?, ?, ?, clock_timestamp())",
                         m.agentId(), m.callId(), queue, m.ownerNode(), m.ownerEpoch());
                 notify(d, "offered " + m.ownerNode() + " " + m.callId());
                 return Optional.of(m);
@@ -181,6 +184,13 @@ public final class ClusterRepository {
         return dsl.transactionResult(tx -> {
             var d = tx.dsl();
             if (!fence(d, nodeId, epoch)) return false;
+            // The queue's match lock first: a match runs two statements (head, then agent), each with its own snapshot
+            // (READ COMMITTED); a release committing between them would let it skip this caller, back at the head, and
+            // give the agent it frees to the caller behind.
+            String queue = d.fetchOptional("select queue from cluster_queue_entries where call_id = ? and owner_node = ? and epoch = ? "
+                    + "and state = 'offered' and agent_id = ?", callId, nodeId, epoch, agentId).map(r -> r.get(0, String.class)).orElse(null);
+            if (queue == null) return false;
+            lockQueue(d, queue);
             int n = d.execute("update cluster_queue_entries set state = 'waiting', agent_id = null where call_id = ? and owner_node = ? "
                     + "and epoch = ? and state = 'offered' and agent_id = ?", callId, nodeId, epoch, agentId);
             if (n == 0) return false;
@@ -195,7 +205,7 @@ public final class ClusterRepository {
         return dsl.transactionResult(tx -> {
             var d = tx.dsl();
             if (!fence(d, nodeId, epoch)) return false;
-            int n = d.execute("update cluster_queue_entries set state = 'done', outcome = ?, ended_at = now() where call_id = ? "
+            int n = d.execute("update cluster_queue_entries set state = 'done', outcome = ?, ended_at = clock_timestamp() where call_id = ? "
                     + "and owner_node = ? and epoch = ? and state in ('waiting', 'offered', 'talking')", outcome, callId, nodeId, epoch);
             if (n == 0) return false;
             closeOffers(d, callId, "caller_gone");
@@ -206,7 +216,7 @@ public final class ClusterRepository {
 
     /** Closes the call's open reservations (an answered one keeps its result) and frees their agents. */
     private static void closeOffers(DSLContext d, String callId, String result) {
-        List<Long> agents = d.fetch("update cluster_offers set state = 'closed', result = coalesce(result, ?), ended_at = now() "
+        List<Long> agents = d.fetch("update cluster_offers set state = 'closed', result = coalesce(result, ?), ended_at = clock_timestamp() "
                 + "where call_id = ? and state = 'open' returning agent_id", result, callId).getValues(0, Long.class);
         freeAgents(d, agents);
     }
@@ -247,6 +257,23 @@ public final class ClusterRepository {
                 + "idle_since = case when excluded.state = 'available' and cluster_agents.state <> 'available' then now() else cluster_agents.idle_since end, "
                 + "updated_at = now()", agentId, state);
         if (state.equals("available")) dsl.execute("select pg_notify(?, ?)", CHANNEL, "freed");
+    }
+
+    /**
+     * {@link #agentState(long, String)} written by a node as one of the cluster's owners: refused (false, nothing
+     * written) once the node's epoch is no longer current, so a node declared dead cannot mark an agent available again.
+     */
+    public boolean agentState(String nodeId, long epoch, long agentId, String state) {
+        if (!List.of("available", "busy", "away").contains(state)) throw new IllegalArgumentException("agent state " + state + " (available|busy|away)");
+        return dsl.transactionResult(tx -> {
+            var d = tx.dsl();
+            if (!fence(d, nodeId, epoch)) return false;
+            d.execute("insert into cluster_agents(agent_id, state) values (?, ?) on conflict (agent_id) do update set state = excluded.state, "
+                    + "idle_since = case when excluded.state = 'available' and cluster_agents.state <> 'available' then now() else cluster_agents.idle_since end, "
+                    + "updated_at = now()", agentId, state);
+            if (state.equals("available")) notify(d, "freed");
+            return true;
+        });
     }
 
     // ---- janitor ----------------------------------------------------------------------------------------------------
@@ -304,16 +331,21 @@ public final class ClusterRepository {
 
     /** Ends every live row {@code nodeId} owned under an epoch up to {@code maxEpoch}. Runs inside the caller's transaction. */
     private static Reclaimed reclaim(DSLContext d, String nodeId, long maxEpoch) {
-        List<Waiting> callers = d.fetch("update cluster_queue_entries set state = 'gone', outcome = 'node_lost', ended_at = now() "
+        List<Waiting> callers = d.fetch("update cluster_queue_entries set state = 'gone', outcome = 'node_lost', ended_at = clock_timestamp() "
                         + "where owner_node = ? and epoch <= ? and state in ('waiting', 'offered', 'talking') "
                         + "returning queue, call_id, owner_node, state, agent_id, (extract(epoch from now() - enqueued_at) * 1000)::bigint as waited_ms",
                 nodeId, maxEpoch).map(r -> new Waiting(r.get("queue", String.class), r.get("call_id", String.class), r.get("owner_node", String.class),
                 r.get("state", String.class), r.get("agent_id", Long.class), Duration.ofMillis(r.get("waited_ms", Long.class))));
-        List<Long> agents = d.fetch("update cluster_offers set state = 'closed', result = 'reclaimed', ended_at = now() "
+        List<Long> agents = d.fetch("update cluster_offers set state = 'closed', result = 'reclaimed', ended_at = clock_timestamp() "
                 + "where owner_node = ? and epoch <= ? and state = 'open' returning agent_id", nodeId, maxEpoch).getValues(0, Long.class);
         freeAgents(d, agents);
         if (!callers.isEmpty() || !agents.isEmpty()) notify(d, "freed");
         return new Reclaimed(List.of(), callers, agents);
+    }
+
+    /** The queue's match lock, held until the transaction ends: matches and releases of one queue take turns. */
+    private static void lockQueue(DSLContext d, String queue) {
+        d.execute("select pg_advisory_xact_lock(hashtext('foresight.acd.queue'), hashtext(?))", queue);
     }
 
     private static void notify(DSLContext d, String payload) {
