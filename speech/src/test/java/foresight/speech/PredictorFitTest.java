@@ -84,4 +84,17 @@ class PredictorFitTest {
         assertThat(fitted.model().rank(Map.of("bias", 1.0, "x", 0.9, "y", 0.1)).getFirst().label()).isEqualTo("a");
         assertThat(fitted.model().rank(Map.of("bias", 1.0, "x", 0.9, "y", 0.9)).getFirst().label()).isEqualTo("b");
     }
+
+    @Test
+    void theStandardErrorOfADifferenceCountsOnlyTheCallsExactlyOneModelGetsRight() {
+        List<List<foresight.speech.classify.Ranked>> a = new ArrayList<>(), b = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            labels.add("x");
+            a.add(List.of(new foresight.speech.classify.Ranked(i < 60 ? "x" : "y", 0.6)));
+            // b is right on the same 56 calls and on 2 that a gets wrong: 4 + 2 = 6 discordant calls.
+            b.add(List.of(new foresight.speech.classify.Ranked(i < 56 || i >= 98 ? "x" : "y", 0.6)));
+        }
+        assertThat(PredictorFit.pairedStandardError(a, b, labels)).isCloseTo(Math.sqrt(6) / 100, within(1e-12));
+    }
 }

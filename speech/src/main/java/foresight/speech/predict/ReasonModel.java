@@ -30,9 +30,15 @@ public final class ReasonModel {
     /**
      * Which learner, cheapest first. {@code SHALLOW_TREES}: 40 trees of depth 2 (pairs of features at most), at least
      * 10 examples' weight per leaf, half the features per tree — on a few thousand calls the deeper trees fit chance
-     * patterns (300 simulated customers: 0.96–0.97 of the Bayes-optimal top-1 against 0.99 for the shallow ones).
+     * patterns (simulated lifecycle and bursty histories of 300 and 1,000 customers: the shallow trees' expected top-1
+     * came to 0.986–0.997 of the Bayes-optimal, the deep ones' to 0.962–0.989; docs/BENCHMARKS.md).
      */
-    public enum Kind { LOGISTIC, SHALLOW_TREES, BOOSTED_TREES }
+    public enum Kind {
+        LOGISTIC, SHALLOW_TREES, BOOSTED_TREES;
+
+        /** The learner this one refines (more capacity, same family), or null. */
+        public Kind simpler() { return this == BOOSTED_TREES ? SHALLOW_TREES : null; }
+    }
 
     private static final LabelFactory LABELS = new LabelFactory();
     /** Tribuo logs through java.util.logging at INFO; keep a strong reference so the level sticks. */
