@@ -25,8 +25,11 @@ import java.util.function.Consumer;
 /**
  * A history folder ({@code customers.csv}, {@code events.csv}, {@code calls.csv}, optional {@code oracle.csv})
  * read and checked row by row. Any bad row is a {@link BadHistoryException} naming {@code file:line}: a missing
- * column, an unknown customer, an unreadable time or JSON, an attributes field over {@value #MAX_ATTRIBUTES_CHARS}
- * characters. Events later than a call are not an error: each call only ever sees what happened before it.
+ * column, an unknown or duplicated customer, an unreadable time or JSON, an attributes field over
+ * {@value #MAX_ATTRIBUTES_CHARS} characters (any field over Jackson's 20,000,000), an empty file, bytes that are not
+ * UTF-8. Events later than a call are not an error: each call only ever sees what happened before it; a customer
+ * without events is a history too. {@code oracle.csv}'s {@code p_REASON} columns, when present, are the true
+ * posterior per call.
  */
 record HistoryFolder(Map<String, String> tiers, Map<String, List<HistoryEvent>> events, List<Call> calls, Map<String, Double> oracleBest,
                      Map<String, String> oracleArgmax, Map<String, Map<String, Double>> oraclePosterior) {
@@ -137,7 +140,8 @@ record HistoryFolder(Map<String, String> tiers, Map<String, List<HistoryEvent>> 
                 try (var reader = Files.newBufferedReader(file)) {
                     header = reader.readLine();
                 }
-                for (String col : required) if (header == null || !List.of(header.split(",")).contains(col)) {
+                List<String> names = header == null ? List.of() : java.util.Arrays.stream(header.replace("\uFEFF", "").split(",")).map(String::strip).toList();
+                for (String col : required) if (!names.contains(col)) {
                     throw new BadHistoryException(file + ":1: missing column '" + col + "' (header: " + (header == null ? "none" : header) + ")");
                 }
             }
