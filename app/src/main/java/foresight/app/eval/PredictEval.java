@@ -115,6 +115,8 @@ public final class PredictEval {
         double oracle = oracleN == n ? oracleSum / n : Double.NaN;
         out.printf(Locale.ROOT, "predict-eval %s: %d customers, %d events, %d calls (%d train, %d test), %d reasons, trained in %.1f s%n", dir, h.tiers().size(),
                 h.events().values().stream().mapToInt(List::size).sum(), calls.size(), split, n, freq.size(), trainedNs / 1e9);
+        int late = eventsAfterLastCall(h);
+        if (late > 0) out.printf(Locale.ROOT, "note: %d events are later than their customer's last call; each call only sees the events before it%n", late);
         out.printf(Locale.ROOT, "validation (newest %d of the training calls): %s -> chosen %s%s, temperature %.2f, confirm threshold %.4f (precision %.4f, coverage %.4f)%n",
                 v.n(), v.top1ByCandidate(), v.chosen(), v.screened() ? " on the screened features" : "", v.temperature(), v.threshold(), v.precision(), v.coverage());
         out.printf("%-44s %7s %7s%n", "method", "top1", "top3");
@@ -154,6 +156,18 @@ public final class PredictEval {
             if (time.apply(sorted.get(mid)).isBefore(t)) lo = mid + 1; else hi = mid;
         }
         return sorted.subList(Math.max(0, lo - MAX_HISTORY), lo);
+    }
+
+    /** Events after the newest call of their customer (customers without calls not counted): nothing ever sees them. */
+    private static int eventsAfterLastCall(HistoryFolder h) {
+        Map<String, Instant> lastCall = new HashMap<>();
+        for (var c : h.calls()) lastCall.merge(c.customer(), c.at(), (a, b) -> a.isAfter(b) ? a : b);
+        int n = 0;
+        for (var e : h.events().entrySet()) {
+            Instant last = lastCall.get(e.getKey());
+            if (last != null) for (HistoryEvent ev : e.getValue()) if (ev.at().isAfter(last)) n++;
+        }
+        return n;
     }
 
     private static String lastEventType(HistoryFolder.Call c, HistoryFolder h) {

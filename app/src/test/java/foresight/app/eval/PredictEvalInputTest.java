@@ -84,6 +84,7 @@ class PredictEvalInputTest {
         Path predictions = dir.resolve("predictions.csv");
         CliRun r = cli("predict-eval", dir.toString(), "--predictions", predictions.toString());
         assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note: 400 events are later than their customer's last call");
         List<String> last = r.out().lines().filter(l -> !l.isBlank()).toList();
         assertThat(last.getLast()).matches("top1=[01]\\.\\d{4} top3=[01]\\.\\d{4} n=\\d+ p99_ms=\\d+\\.\\d{3} confirm_precision=([01]\\.\\d{4}|nan) confirm_coverage=[01]\\.\\d{4}");
         List<String> rows = Files.readAllLines(predictions);
