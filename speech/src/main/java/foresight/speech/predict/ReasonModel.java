@@ -31,7 +31,7 @@ public final class ReasonModel {
      * Which learner, cheapest first. {@code SHALLOW_TREES}: 40 trees of depth 2 (pairs of features at most), at least
      * 10 examples' weight per leaf, half the features per tree — on a few thousand calls the deeper trees fit chance
      * patterns (simulated lifecycle and bursty histories of 300 and 1,000 customers: the shallow trees' expected top-1
-     * came to 0.986–0.997 of the Bayes-optimal, the deep ones' to 0.962–0.989; docs/BENCHMARKS.md).
+     * came to 0.985–0.997 of the Bayes-optimal, the deep ones' to 0.962–0.990; docs/BENCHMARKS.md).
      */
     public enum Kind {
         LOGISTIC, SHALLOW_TREES, BOOSTED_TREES;
