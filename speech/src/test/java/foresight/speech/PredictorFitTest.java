@@ -4,6 +4,7 @@ import foresight.speech.predict.HistoryEvent;
 import foresight.speech.predict.HistoryFeatures;
 import foresight.speech.predict.PastCall;
 import foresight.speech.predict.PredictorFit;
+import foresight.speech.predict.ReasonModel;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -56,5 +57,44 @@ class PredictorFitTest {
                 "gold", NOW);
         assertThat(f.get("c:billing:6h")).isCloseTo(Math.exp(-2 / 6.0) + Math.exp(-1 / 6.0), within(1e-9));
         assertThat(f).containsEntry("lastcall:billing", 1.0).containsEntry("history=none", 1.0);
+    }
+
+    /** {@code n} examples, oldest first: two features uniform in [0, 1), the label "a" when exactly one of them is above 0.5. */
+    private static void xor(int n, List<Map<String, Double>> features, List<String> labels) {
+        var r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            double x = r.nextDouble(), y = r.nextDouble();
+            features.add(Map.of("bias", 1.0, "x", x, "y", y));
+            labels.add((x > 0.5) != (y > 0.5) ? "a" : "b");
+        }
+    }
+
+    @Test
+    void validationComparesEveryLearnerOnAllAndOnScreenedFeaturesAndLeavesAPatternNoLineCanDrawToTrees() {
+        List<Map<String, Double>> f = new ArrayList<>();
+        List<String> l = new ArrayList<>();
+        xor(600, f, l);
+        var fitted = PredictorFit.fit(f, l, List.of(ReasonModel.Kind.values()), 0.9);
+        var v = fitted.validation();
+        assertThat(v.top1ByCandidate()).containsOnlyKeys("logistic", "logistic+screened", "shallow_trees", "shallow_trees+screened",
+                "boosted_trees", "boosted_trees+screened");
+        assertThat(v.top1ByKind().get(ReasonModel.Kind.LOGISTIC)).as("a line cannot separate xor").isLessThan(0.75);
+        assertThat(v.chosen()).isNotEqualTo(ReasonModel.Kind.LOGISTIC);
+        assertThat(v.top1()).isGreaterThan(0.9);
+        assertThat(fitted.model().rank(Map.of("bias", 1.0, "x", 0.9, "y", 0.1)).getFirst().label()).isEqualTo("a");
+        assertThat(fitted.model().rank(Map.of("bias", 1.0, "x", 0.9, "y", 0.9)).getFirst().label()).isEqualTo("b");
+    }
+
+    @Test
+    void theStandardErrorOfADifferenceCountsOnlyTheCallsExactlyOneModelGetsRight() {
+        List<List<foresight.speech.classify.Ranked>> a = new ArrayList<>(), b = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            labels.add("x");
+            a.add(List.of(new foresight.speech.classify.Ranked(i < 60 ? "x" : "y", 0.6)));
+            // b is right on the same 56 calls and on 2 that a gets wrong: 4 + 2 = 6 discordant calls.
+            b.add(List.of(new foresight.speech.classify.Ranked(i < 56 || i >= 98 ? "x" : "y", 0.6)));
+        }
+        assertThat(PredictorFit.pairedStandardError(a, b, labels)).isCloseTo(Math.sqrt(6) / 100, within(1e-12));
     }
 }

@@ -33,9 +33,12 @@ public final class PredictEval {
     private static final int MAX_HISTORY = 200;
     private static final int LATENCY_SAMPLE = 1000;
 
-    /** Everything the evaluation reports; {@code oracleTop1} is NaN without an oracle file. */
+    /**
+     * Everything the evaluation reports; {@code oracleTop1} is NaN without an oracle file, {@code expectedTop1} (the
+     * true probability of the model's first choice, averaged over the test calls) NaN without its {@code p_…} columns.
+     */
     public record Result(double top1, double top3, int n, double p99Ms, double baselineTop1, double baselineTop3,
-                         double oracleTop1, double threshold, double confirmPrecision, double confirmCoverage, ReasonModel.Kind chosen) {}
+                         double oracleTop1, double expectedTop1, double threshold, double confirmPrecision, double confirmCoverage, ReasonModel.Kind chosen) {}
 
     private PredictEval() {}
 
@@ -53,7 +56,7 @@ public final class PredictEval {
         List<Map<String, Double>> trainF = new ArrayList<>(split);
         for (var c : calls.subList(0, split)) trainF.add(featuresAt(c, h, pastCalls));
         List<String> trainL = calls.subList(0, split).stream().map(HistoryFolder.Call::reason).toList();
-        var fitted = PredictorFit.fit(trainF, trainL, List.of(ReasonModel.Kind.LOGISTIC, ReasonModel.Kind.BOOSTED_TREES), CallReasonPredictor.CONFIRM_PRECISION);
+        var fitted = PredictorFit.fit(trainF, trainL, List.of(ReasonModel.Kind.values()), CallReasonPredictor.CONFIRM_PRECISION);
         ReasonModel model = fitted.model();
         var v = fitted.validation();
         long trainedNs = System.nanoTime() - t0;
@@ -67,8 +70,8 @@ public final class PredictEval {
         }
         List<String> mostFrequent = top(freq);
 
-        int n = calls.size() - split, hit1 = 0, hit3 = 0, f1 = 0, f3 = 0, l1 = 0, l3 = 0, asked = 0, askedRight = 0, oracleN = 0, oracleHit = 0;
-        double oracleSum = 0;
+        int n = calls.size() - split, hit1 = 0, hit3 = 0, f1 = 0, f3 = 0, l1 = 0, l3 = 0, asked = 0, askedRight = 0, oracleN = 0, oracleHit = 0, posteriorN = 0;
+        double oracleSum = 0, modelExpected = 0;
         List<Map<String, Double>> testF = new ArrayList<>(n);
         for (var c : calls.subList(split, calls.size())) testF.add(featuresAt(c, h, pastCalls));
         List<List<Ranked>> ranks = model.rankAll(testF);
@@ -97,6 +100,8 @@ public final class PredictEval {
                 if (rule.stream().limit(3).anyMatch(c.reason()::equals)) l3++;
                 Double best = h.oracleBest().get(c.id());
                 if (best != null) { oracleN++; oracleSum += best; if (c.reason().equals(h.oracleArgmax().get(c.id()))) oracleHit++; }
+                Map<String, Double> posterior = h.oraclePosterior().get(c.id());
+                if (posterior != null) { posteriorN++; modelExpected += posterior.getOrDefault(first.label(), 0.0); }
                 if (rows != null) rows.printf(Locale.ROOT, "%s,%s,%.4f,%s,%s,%b%n", c.id(), first.label(), first.probability(),
                         ranked.size() > 1 ? ranked.get(1).label() : "", ranked.size() > 2 ? ranked.get(2).label() : "", ask);
             }
@@ -110,6 +115,8 @@ public final class PredictEval {
         double oracle = oracleN == n ? oracleSum / n : Double.NaN;
         out.printf(Locale.ROOT, "predict-eval %s: %d customers, %d events, %d calls (%d train, %d test), %d reasons, trained in %.1f s%n", dir, h.tiers().size(),
                 h.events().values().stream().mapToInt(List::size).sum(), calls.size(), split, n, freq.size(), trainedNs / 1e9);
+        int late = eventsAfterLastCall(h);
+        if (late > 0) out.printf(Locale.ROOT, "note: %d events are later than their customer's last call; each call only sees the events before it%n", late);
         out.printf(Locale.ROOT, "validation (newest %d of the training calls): %s -> chosen %s%s, temperature %.2f, confirm threshold %.4f (precision %.4f, coverage %.4f)%n",
                 v.n(), v.top1ByCandidate(), v.chosen(), v.screened() ? " on the screened features" : "", v.temperature(), v.threshold(), v.precision(), v.coverage());
         out.printf("%-44s %7s %7s%n", "method", "top1", "top3");
@@ -121,11 +128,19 @@ public final class PredictEval {
             // than counting its hits, which is printed beside it).
             out.printf(Locale.ROOT, "oracle_top1=%.4f (mean over test calls of max_r P(r | history); the Bayes argmax scored %.4f) model/oracle=%.3f%n",
                     oracle, (double) oracleHit / n, top1 / oracle);
+            if (posteriorN == n && !Double.isNaN(oracle)) {
+                // The same comparison without the sampling noise of which reason each test call happened to have: the
+                // true probability of the model's first choice, averaged (±2 standard errors of the counted top-1 beside it).
+                out.printf(Locale.ROOT, "model_expected_top1=%.4f (mean over test calls of P(model's first choice | history)) expected/oracle=%.3f; "
+                        + "the counted top1 has a standard error of ±%.3f of the oracle on %d calls%n",
+                        modelExpected / n, modelExpected / n / oracle, Math.sqrt(top1 * (1 - top1) / n) / oracle, n);
+            }
         }
         out.printf(Locale.ROOT, "prediction latency (features + model): p50 %.3f ms, p99 %.3f ms%n", p50, p99);
         out.printf(Locale.ROOT, "top1=%.4f top3=%.4f n=%d p99_ms=%.3f confirm_precision=%s confirm_coverage=%.4f%n", top1, top3, n, p99,
                 Double.isNaN(precision) ? "nan" : String.format(Locale.ROOT, "%.4f", precision), coverage);
-        return new Result(top1, top3, n, p99, (double) f1 / n, (double) f3 / n, oracle, v.threshold(), precision, coverage, v.chosen());
+        return new Result(top1, top3, n, p99, (double) f1 / n, (double) f3 / n, oracle, posteriorN == n ? modelExpected / n : Double.NaN,
+                v.threshold(), precision, coverage, v.chosen());
     }
 
     private static Map<String, Double> featuresAt(HistoryFolder.Call c, HistoryFolder h, Map<String, List<PastCall>> calls) {
@@ -141,6 +156,18 @@ public final class PredictEval {
             if (time.apply(sorted.get(mid)).isBefore(t)) lo = mid + 1; else hi = mid;
         }
         return sorted.subList(Math.max(0, lo - MAX_HISTORY), lo);
+    }
+
+    /** Events after the newest call of their customer (customers without calls not counted): nothing ever sees them. */
+    private static int eventsAfterLastCall(HistoryFolder h) {
+        Map<String, Instant> lastCall = new HashMap<>();
+        for (var c : h.calls()) lastCall.merge(c.customer(), c.at(), (a, b) -> a.isAfter(b) ? a : b);
+        int n = 0;
+        for (var e : h.events().entrySet()) {
+            Instant last = lastCall.get(e.getKey());
+            if (last != null) for (HistoryEvent ev : e.getValue()) if (ev.at().isAfter(last)) n++;
+        }
+        return n;
     }
 
     private static String lastEventType(HistoryFolder.Call c, HistoryFolder h) {

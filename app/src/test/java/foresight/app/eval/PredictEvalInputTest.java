@@ -84,11 +84,64 @@ class PredictEvalInputTest {
         Path predictions = dir.resolve("predictions.csv");
         CliRun r = cli("predict-eval", dir.toString(), "--predictions", predictions.toString());
         assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note: 400 events are later than their customer's last call");
         List<String> last = r.out().lines().filter(l -> !l.isBlank()).toList();
         assertThat(last.getLast()).matches("top1=[01]\\.\\d{4} top3=[01]\\.\\d{4} n=\\d+ p99_ms=\\d+\\.\\d{3} confirm_precision=([01]\\.\\d{4}|nan) confirm_coverage=[01]\\.\\d{4}");
         List<String> rows = Files.readAllLines(predictions);
         assertThat(rows.getFirst()).isEqualTo("call_id,predicted,confidence,second,third,asked");
         assertThat(rows).hasSize(1 + 88);
         assertThat(rows.get(1)).matches("\\d+,\\w+,[01]\\.\\d{4},\\w*,\\w*,(true|false)");
+    }
+
+    @Test
+    void aCustomerListedTwiceNamesBothLines() throws Exception {
+        writeSmallHistory();
+        Files.writeString(dir.resolve("customers.csv"), "5,+15,gold,2025-01-01T00:00:00Z\n", java.nio.file.StandardOpenOption.APPEND);
+        assertOneLineError(cli("predict-eval", dir.toString()), "customers.csv:402", "customer '5' is already on line 7");
+    }
+
+    @Test
+    void anEmptyFileSaysWhichColumnsTheFirstLineMustName() throws Exception {
+        writeSmallHistory();
+        Files.writeString(dir.resolve("events.csv"), "");
+        assertOneLineError(cli("predict-eval", dir.toString()), "events.csv:1: empty file", "customer_id, occurred_at, type, attributes");
+    }
+
+    @Test
+    void aFileThatIsNotTextSaysSo() throws Exception {
+        writeSmallHistory();
+        byte[] bytes = new byte[25_600];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) i;
+        Files.write(dir.resolve("events.csv"), bytes);
+        assertOneLineError(cli("predict-eval", dir.toString()), "events.csv", "not UTF-8 text");
+    }
+
+    @Test
+    void aFiftyMegabyteFieldWithoutQuotesIsRefusedWithItsLine() throws Exception {
+        writeSmallHistory();
+        try (var w = Files.newBufferedWriter(dir.resolve("events.csv"), java.nio.file.StandardOpenOption.APPEND)) {
+            w.write("1000,5,2026-01-01T00:00:00Z,");
+            char[] chunk = new char[1 << 20];
+            java.util.Arrays.fill(chunk, 't');
+            for (int i = 0; i < 50; i++) w.write(chunk);
+            w.write(",{}\n");
+        }
+        assertOneLineError(cli("predict-eval", dir.toString()), "events.csv:402", "longer than");
+    }
+
+    @Test
+    void anOracleProbabilityThatIsNotANumberNamesItsLineAndColumn() throws Exception {
+        writeSmallHistory();
+        Files.writeString(dir.resolve("oracle.csv"), "call_id,best,best_probability,p_repair,p_billing\n0,repair,0.9,0.9,0.1\n1,billing,0.8,0.2,x\n");
+        assertOneLineError(cli("predict-eval", dir.toString()), "oracle.csv:3", "p_billing is not a number: 'x'");
+    }
+
+    @Test
+    void anEventsFileWithOnlyItsHeaderIsAHistoryWithoutEvents() throws Exception {
+        writeSmallHistory();
+        Files.writeString(dir.resolve("events.csv"), "event_id,customer_id,occurred_at,type,attributes\n");
+        CliRun r = cli("predict-eval", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().strip().lines().toList().getLast()).startsWith("top1=").contains(" n=80 ");
     }
 }

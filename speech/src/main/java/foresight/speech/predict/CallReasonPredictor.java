@@ -51,11 +51,16 @@ public final class CallReasonPredictor {
         List<Map<String, Double>> features = new ArrayList<>(examples.size());
         List<String> labels = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            features.add(HistoryFeatures.of(history(e.historyOldestFirst()), e.earlierCalls(), e.tier(), e.at()));
+            features.add(features(e));
             labels.add(e.reason());
         }
-        var fitted = PredictorFit.fit(features, labels, List.of(ReasonModel.Kind.LOGISTIC, ReasonModel.Kind.BOOSTED_TREES), CONFIRM_PRECISION);
+        var fitted = PredictorFit.fit(features, labels, List.of(ReasonModel.Kind.values()), CONFIRM_PRECISION);
         return Optional.of(new Learned(fitted.model(), examples.size(), (int) reasons, now, fitted.validation()));
+    }
+
+    /** The model's input for one training example: its history as it stood when the call started. */
+    public static Map<String, Double> features(Example e) {
+        return HistoryFeatures.of(history(e.historyOldestFirst()), e.earlierCalls(), e.tier(), e.at());
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.Map;
  * Fits the issue predictor honestly: examples in time order, the oldest {@value #TRAIN_SHARE} train every
  * candidate learner, each on all features and on the features {@link FeatureScreen} finds associated with the reason
  * (histories full of uninformative events: the learner fits their chance patterns otherwise), the newest rest
- * (validation) picks the learner and feature set by top-1, fits the softmax temperature
+ * (validation) picks the learner and feature set by top-1 — a learner that only refines a simpler one
+ * ({@link ReasonModel.Kind#simpler()}: deeper trees) must beat it by more than one standard error, so that on small
+ * data a lucky lead of a few calls does not pick the more complex model — fits the softmax temperature
  * (calibration, by log-loss) and the confirm threshold (lowest confidence at which the asked callers' precision
  * stays ≥ {@code targetPrecision}); then the chosen learner is refitted on all examples with that temperature
  * and threshold. Never sees a test set. Blocks for seconds; stateless.
@@ -48,11 +50,9 @@ public final class PredictorFit {
         List<Map<String, Double>> trainF = features.subList(0, cut), valF = features.subList(cut, n);
         List<String> trainL = labels.subList(0, cut), valL = labels.subList(cut, n);
         Map<ReasonModel.Kind, Double> top1 = new EnumMap<>(ReasonModel.Kind.class);
-        ReasonModel best = null;
-        List<List<Ranked>> bestRanks = null;
-        double bestAcc = -1;
-        boolean bestScreened = false;
         Map<String, Double> byCandidate = new java.util.LinkedHashMap<>();
+        record Candidate(ReasonModel model, boolean screened, List<List<Ranked>> ranks, double acc) {}
+        List<Candidate> candidates = new ArrayList<>();
         for (ReasonModel.Kind kind : kinds) {
             for (boolean screened : List.of(false, true)) {
                 ReasonModel m = ReasonModel.train(kind, trainF, trainL, screened);
@@ -60,10 +60,22 @@ public final class PredictorFit {
                 double acc = top1(ranks, valL);
                 byCandidate.put(kind.name().toLowerCase() + (screened ? "+screened" : ""), acc);
                 top1.merge(kind, acc, Math::max);
-                // Ties go to the earlier (cheaper) learner.
-                if (acc > bestAcc) { best = m; bestRanks = ranks; bestAcc = acc; bestScreened = screened; }
+                candidates.add(new Candidate(m, screened, ranks, acc));
             }
         }
+        Candidate chosen = candidates.getFirst();
+        for (Candidate c : candidates) if (c.acc() > chosen.acc()) chosen = c; // ties go to the earlier (cheaper) learner
+        // A learner that only refines a simpler one (deeper trees) must beat it by more than one standard error of the
+        // paired difference on these same calls: with a few hundred validation calls a lead of a few is mostly luck.
+        for (ReasonModel.Kind simpler = chosen.model().kind().simpler(); simpler != null; simpler = simpler.simpler()) {
+            Candidate best = null;
+            for (Candidate c : candidates) if (c.model().kind() == simpler && (best == null || c.acc() > best.acc())) best = c;
+            if (best != null && best.acc() >= chosen.acc() - pairedStandardError(chosen.ranks(), best.ranks(), valL)) chosen = best;
+        }
+        ReasonModel best = chosen.model();
+        List<List<Ranked>> bestRanks = chosen.ranks();
+        double bestAcc = chosen.acc();
+        boolean bestScreened = chosen.screened();
         double t = temperature(bestRanks, valL);
         List<double[]> calibrated = calibrated(bestRanks, valL, t);
         double[] thr = threshold(calibrated, targetPrecision);
@@ -76,6 +88,19 @@ public final class PredictorFit {
         int hit = 0;
         for (int i = 0; i < ranks.size(); i++) if (ranks.get(i).getFirst().label().equals(labels.get(i))) hit++;
         return (double) hit / ranks.size();
+    }
+
+    /**
+     * Standard error of the difference in top-1 between two models on the same calls: √(b + c) / n with b, c the calls
+     * exactly one of them gets right (McNemar).
+     */
+    public static double pairedStandardError(List<List<Ranked>> a, List<List<Ranked>> b, List<String> labels) {
+        int discordant = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            boolean ra = a.get(i).getFirst().label().equals(labels.get(i)), rb = b.get(i).getFirst().label().equals(labels.get(i));
+            if (ra != rb) discordant++;
+        }
+        return Math.sqrt(discordant) / labels.size();
     }
 
     /** The temperature minimising validation log-loss, over a log grid 0.25 … 4. */

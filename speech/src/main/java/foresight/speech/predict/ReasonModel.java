@@ -23,12 +23,22 @@ import java.util.Map;
 
 /**
  * A call-reason classifier over {@link HistoryFeatures}: a Tribuo logistic regression or Tribuo XGBoost
- * gradient-boosted trees, with a softmax temperature that calibrates its probabilities. Immutable once trained;
- * {@link #rank} is thread-safe.
+ * gradient-boosted trees (deep ones, or shallow strongly regularised ones for small data), with a softmax temperature
+ * that calibrates its probabilities. Immutable once trained; {@link #rank} is thread-safe.
  */
 public final class ReasonModel {
-    /** Which learner. */
-    public enum Kind { LOGISTIC, BOOSTED_TREES }
+    /**
+     * Which learner, cheapest first. {@code SHALLOW_TREES}: 40 trees of depth 2 (pairs of features at most), at least
+     * 10 examples' weight per leaf, half the features per tree — on a few thousand calls the deeper trees fit chance
+     * patterns (simulated lifecycle and bursty histories of 300 and 1,000 customers: the shallow trees' expected top-1
+     * came to 0.985–0.997 of the Bayes-optimal, the deep ones' to 0.962–0.990; docs/BENCHMARKS.md).
+     */
+    public enum Kind {
+        LOGISTIC, SHALLOW_TREES, BOOSTED_TREES;
+
+        /** The learner this one refines (more capacity, same family), or null. */
+        public Kind simpler() { return this == BOOSTED_TREES ? SHALLOW_TREES : null; }
+    }
 
     private static final LabelFactory LABELS = new LabelFactory();
     /** Tribuo logs through java.util.logging at INFO; keep a strong reference so the level sticks. */
@@ -39,6 +49,7 @@ public final class ReasonModel {
     }
 
     private static final int TREES = 80;
+    private static final int SHALLOW_TREES = 40;
     private final Model<Label> model;
     private final Kind kind;
     private final double temperature;
@@ -70,6 +81,8 @@ public final class ReasonModel {
             // spinning on a busy machine made a single prediction take tens of milliseconds.
             case BOOSTED_TREES -> new XGBoostClassificationTrainer(XGBoostTrainer.BoosterType.GBTREE, XGBoostTrainer.TreeMethod.HIST,
                     TREES, 0.15, 0.0, 4, 5.0, 0.9, 0.7, 2.0, 0.0, 1, XGBoostTrainer.LoggingVerbosity.SILENT, 12345L);
+            case SHALLOW_TREES -> new XGBoostClassificationTrainer(XGBoostTrainer.BoosterType.GBTREE, XGBoostTrainer.TreeMethod.HIST,
+                    SHALLOW_TREES, 0.15, 0.0, 2, 10.0, 0.8, 0.5, 5.0, 0.0, 1, XGBoostTrainer.LoggingVerbosity.SILENT, 12345L);
         };
         return new ReasonModel(trainer.train(data), kind, 1.0);
     }
