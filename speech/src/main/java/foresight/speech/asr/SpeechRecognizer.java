@@ -62,12 +62,25 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     /** As above; {@code batchSlots} recordings may be transcribed at once (the transcription worker pool's size). */
     public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots) throws IOException {
+        this(modelDir, maxRecognisers, open, batchSlots, () -> { });
+    }
+
+    /**
+     * As above; {@code decoderThreadStart} runs first on each live decoder thread, e.g. to lower its CPU priority below
+     * signalling and media (the server renices them: a recogniser that falls behind makes a caller wait a little, a
+     * late RTP packet is heard by everyone).
+     */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots, Runnable decoderThreadStart) throws IOException {
         if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         long t0 = System.nanoTime();
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, maxRecognisers), Thread.ofPlatform().name("asr-live-", 0).daemon().factory());
+        var threads = Thread.ofPlatform().name("asr-live-", 0).daemon().factory();
+        this.decoders = Executors.newFixedThreadPool(Math.max(1, maxRecognisers), task -> threads.newThread(() -> {
+            decoderThreadStart.run();
+            task.run();
+        }));
         this.open = open;
         this.batch = new Semaphore(batchSlots);
         log.info("event=asr_ready model={} open_recogniser={} ms={}", modelDir, openRecogniser(), (System.nanoTime() - t0) / 1_000_000);
