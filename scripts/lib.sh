@@ -38,3 +38,7 @@ ensure_built() {
 }
 
 JAVA_OPTS_DEFAULT=(--enable-native-access=ALL-UNNAMED -XX:+UseZGC -Xss512k)
+# The server's heap (serve). Unset, the JVM takes a quarter of the machine's RAM (6 GB of 24 GB) and ZGC lets garbage
+# fill it: 2.5-5.6 GB resident under SIPp load, of which 112-120 MB was live after a full GC (docs/BENCHMARKS.md,
+# "Memory"). 1 GB holds 300 concurrent speaking callers; FORESIGHT_HEAP=2g (any -Xmx size) overrides it.
+SERVE_HEAP_OPTS=("-Xmx${FORESIGHT_HEAP:-1g}")

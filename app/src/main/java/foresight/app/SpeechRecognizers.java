@@ -1,6 +1,7 @@
 package foresight.app;
 
 import foresight.app.config.ForesightConfig;
+import foresight.recording.transcribe.Niceness;
 import foresight.speech.asr.MoonshineRecognizer;
 import foresight.speech.asr.OpenRecognizer;
 import foresight.speech.asr.SpeechRecognizer;
@@ -19,6 +20,12 @@ import java.nio.file.Path;
 public final class SpeechRecognizers {
     private static final Logger log = LoggerFactory.getLogger(SpeechRecognizers.class);
 
+    /**
+     * Nice value of the live recognisers' decoder threads: below signalling and the media pacer (0), above post-call
+     * transcription (10). Eight decoders at nice 0 took the CPU from the RTP event loop on two cores.
+     */
+    static final int LIVE_NICE = 5;
+
     private SpeechRecognizers() {}
 
     /** {@code openRecogniser} overrides the configured one when not null ("moonshine" or "vosk"). */
@@ -35,7 +42,7 @@ public final class SpeechRecognizers {
         } else if (!which.equals("vosk")) {
             throw new IllegalArgumentException("open recogniser must be moonshine or vosk, was '" + which + "'");
         }
-        return new SpeechRecognizer(Path.of(speech.modelDir()), maxRecognisers, open, batchSlots);
+        return new SpeechRecognizer(Path.of(speech.modelDir()), maxRecognisers, open, batchSlots, () -> Niceness.lowerCurrentThread(LIVE_NICE));
     }
 
     /** Moonshine + VAD, or null (logged) when a model file is missing. */

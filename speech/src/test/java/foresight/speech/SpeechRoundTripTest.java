@@ -57,6 +57,34 @@ class SpeechRoundTripTest {
     }
 
     @Test
+    void aLiveListenDecodesOffTheCallersVirtualThreadSoItsCarrierStaysFree() throws Exception {
+        var decodedOn = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        var result = new java.util.concurrent.atomic.AtomicReference<Utterance>();
+        Thread caller = Thread.ofVirtual().start(() -> result.set(asr.listen(frames(tts.synthesize("yes"), 100), Duration.ofSeconds(3),
+                Duration.ofSeconds(5), () -> { decodedOn.compareAndSet(null, Thread.currentThread()); return false; })));
+        caller.join(Duration.ofSeconds(30));
+        assertThat(result.get().outcome()).isEqualTo(Utterance.Outcome.RECOGNISED);
+        assertThat(decodedOn.get().isVirtual()).as("decoded on %s", decodedOn.get()).isFalse();
+        assertThat(decodedOn.get().getName()).startsWith("asr-live-");
+    }
+
+    @Test
+    void aCallerInterruptedWhileListeningGetsInterruptedAndGivesItsRecogniserBack() throws Exception {
+        var listening = new java.util.concurrent.CountDownLatch(1);
+        var result = new java.util.concurrent.atomic.AtomicReference<Utterance>();
+        Thread caller = Thread.ofVirtual().start(() -> result.set(asr.listen(new LinkedBlockingQueue<>(), Duration.ofSeconds(20),
+                Duration.ofSeconds(30), () -> { listening.countDown(); return false; })));
+        assertThat(listening.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(asr.availableRecognisers()).isEqualTo(1);
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(10));
+        assertThat(result.get().outcome()).isEqualTo(Utterance.Outcome.INTERRUPTED);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (asr.availableRecognisers() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(asr.availableRecognisers()).as("the decoder ended and released its permit").isEqualTo(2);
+    }
+
+    @Test
     void theHealthCheckCreatesARecogniserAndDecodesSilence() {
         assertThat(asr.decodesSilence()).isTrue();
         assertThat(asr.availableRecognisers()).as("the check does not hold a live recogniser").isEqualTo(2);

@@ -17,6 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -26,7 +31,11 @@ import java.util.function.BooleanSupplier;
  * questions and recordings while Vosk keeps the grammars. The Vosk model is loaded once; each listen gets its own
  * recogniser, fed 8 kHz phone audio upsampled to the 16 kHz the bundled model expects. At most
  * {@code maxRecognisers} run at once: past that a live listen returns UNAVAILABLE so the flow falls back to DTMF.
- * Thread-safe; every method blocks the calling (virtual) thread.
+ * A live listen decodes on one of {@code maxRecognisers} platform threads ({@code asr-live-N}) while the calling
+ * (virtual) thread waits unmounted: Vosk (JNA) and Moonshine/VAD (ONNX) are long native calls that hold the carrier
+ * they run on, and with a carrier per core eight of them stalled every other virtual thread — call setup, the 200 OK,
+ * recorders — for seconds (issue #11, 20 speaking callers: INVITE→200 up to 1.7 s). Thread-safe; every method blocks
+ * the calling thread.
  */
 public final class SpeechRecognizer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpeechRecognizer.class);
@@ -37,6 +46,7 @@ public final class SpeechRecognizer implements AutoCloseable {
     private final Semaphore live;
     private final Semaphore batch;
     private final OpenRecognizer open; // null: Vosk hears open questions and transcribes recordings too
+    private final ExecutorService decoders; // platform threads for live listens, one per permit of {@code live}
 
     public SpeechRecognizer(Path modelDir, int maxRecognisers) throws IOException {
         this(modelDir, maxRecognisers, null);
@@ -52,11 +62,25 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     /** As above; {@code batchSlots} recordings may be transcribed at once (the transcription worker pool's size). */
     public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots) throws IOException {
+        this(modelDir, maxRecognisers, open, batchSlots, () -> { });
+    }
+
+    /**
+     * As above; {@code decoderThreadStart} runs first on each live decoder thread, e.g. to lower its CPU priority below
+     * signalling and media (the server renices them: a recogniser that falls behind makes a caller wait a little, a
+     * late RTP packet is heard by everyone).
+     */
+    public SpeechRecognizer(Path modelDir, int maxRecognisers, OpenRecognizer open, int batchSlots, Runnable decoderThreadStart) throws IOException {
         if (!Files.isDirectory(modelDir)) throw new IOException("Vosk model directory not found: " + modelDir.toAbsolutePath() + " (run the Maven build: it unpacks com.alphacephei:vosk-model-en)");
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         long t0 = System.nanoTime();
         this.model = new Model(modelDir.toString());
         this.live = new Semaphore(maxRecognisers);
+        var threads = Thread.ofPlatform().name("asr-live-", 0).daemon().factory();
+        this.decoders = Executors.newFixedThreadPool(Math.max(1, maxRecognisers), task -> threads.newThread(() -> {
+            decoderThreadStart.run();
+            task.run();
+        }));
         this.open = open;
         this.batch = new Semaphore(batchSlots);
         log.info("event=asr_ready model={} open_recogniser={} ms={}", modelDir, openRecogniser(), (System.nanoTime() - t0) / 1_000_000);
@@ -113,6 +137,41 @@ public final class SpeechRecognizer implements AutoCloseable {
     public Utterance listen(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
                             List<String> grammar, Runnable onSpeech, java.util.Set<String> bias) {
         if (!live.tryAcquire()) return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        // The permit is released once: by the decode when it ends, or here when it was cancelled before it started.
+        var started = new java.util.concurrent.atomic.AtomicBoolean();
+        var released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> { if (released.compareAndSet(false, true)) live.release(); };
+        var decode = new FutureTask<>(() -> {
+            started.set(true);
+            try {
+                return decode(frames, noInput, maxDuration, interrupt, grammar, onSpeech, bias);
+            } finally {
+                release.run();
+            }
+        }) {
+            @Override protected void done() { if (!started.get()) release.run(); }
+        };
+        try {
+            decoders.execute(decode);
+        } catch (RejectedExecutionException e) { // closed
+            release.run();
+            return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        }
+        try {
+            return decode.get();
+        } catch (InterruptedException e) {
+            decode.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Utterance("", Utterance.Outcome.INTERRUPTED);
+        } catch (ExecutionException e) {
+            log.error("event=recogniser_failed", e.getCause());
+            return new Utterance("", Utterance.Outcome.UNAVAILABLE);
+        }
+    }
+
+    /** One live listen, on a decoder thread, holding a permit of {@code live} (released by the caller). */
+    private Utterance decode(BlockingQueue<short[]> frames, Duration noInput, Duration maxDuration, BooleanSupplier interrupt,
+                             List<String> grammar, Runnable onSpeech, java.util.Set<String> bias) {
         if (grammar == null && open != null) {
             try {
                 return open.listen(frames, noInput, maxDuration, interrupt, onSpeech);
@@ -122,8 +181,6 @@ public final class SpeechRecognizer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("event=recogniser_failed recogniser=moonshine", e);
                 return new Utterance("", Utterance.Outcome.UNAVAILABLE);
-            } finally {
-                live.release();
             }
         }
         try (Recognizer rec = grammar == null ? new Recognizer(model, MODEL_RATE_HZ) : new Recognizer(model, MODEL_RATE_HZ, grammarJson(grammar))) {
@@ -155,8 +212,6 @@ public final class SpeechRecognizer implements AutoCloseable {
         } catch (IOException e) {
             log.error("event=recogniser_failed", e);
             return new Utterance("", Utterance.Outcome.UNAVAILABLE);
-        } finally {
-            live.release();
         }
     }
 
@@ -289,6 +344,12 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     @Override
     public void close() {
+        decoders.shutdownNow();
+        try {
+            if (!decoders.awaitTermination(5, TimeUnit.SECONDS)) log.warn("event=asr_close_late detail=\"live decoders still running\"");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         model.close();
         if (open != null) open.close();
     }
