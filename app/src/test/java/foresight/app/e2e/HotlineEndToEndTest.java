@@ -539,6 +539,7 @@ class HotlineEndToEndTest {
 
     @Test
     void afterTheRetentionPeriodTheAudioIsDeletedButTheCallAndItsTranscriptStay() throws Exception {
+        new foresight.db.audit.UserRepository(server.database().dsl()).upsert("qa-tester", "qa", "qa-secret-token");
         String qaCallId = transcribedAgentCall("I want to cancel my account.").id();
         CallSummary c = calls.find(qaCallId).orElseThrow();
         Path wav = Path.of(c.recordingPath());
