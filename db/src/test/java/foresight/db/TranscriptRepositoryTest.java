@@ -6,21 +6,18 @@ import foresight.db.transcript.TranscriptRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TranscriptRepositoryTest {
-    @TempDir static Path dir;
     static Database db;
 
     @BeforeAll
     static void start() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4));
+        db = SharedPostgres.open(4);
     }
 
     @AfterAll

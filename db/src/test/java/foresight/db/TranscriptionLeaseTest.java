@@ -6,9 +6,7 @@ import foresight.db.transcript.TranscriptRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,14 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Job leases against a real (embedded) PostgreSQL: a dead worker's job is retried, never finished twice. */
 class TranscriptionLeaseTest {
-    @TempDir static Path dir;
     static Database db;
     static CallRepository calls;
     static TranscriptRepository transcripts;
 
     @BeforeAll
     static void start() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4));
+        db = SharedPostgres.open(4);
         calls = new CallRepository(db.dsl());
         transcripts = new TranscriptRepository(db.dsl());
     }

@@ -1,7 +1,7 @@
 package foresight.app.cli;
 
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.audit.UserRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +18,9 @@ class UserCommandTest {
 
     @Test
     void createsAUserWhoseTokenCarriesTheRoleAndANewTokenReplacesTheOld() throws Exception {
+        var database = SharedPostgres.newDatabase(2);
         Path config = tmp.resolve("foresight.yml");
-        Files.writeString(config, "http:\n  port: 34083\ndatabase:\n  embeddedDataDir: " + tmp.resolve("pg") + "\n");
+        Files.writeString(config, "http:\n  port: 34083\ndatabase:\n  url: " + database.url() + "\n  user: " + database.user() + "\n");
         CliRun first = CliRun.of("user", "ops", "--role", "operator", "-c", config.toString());
         assertThat(first.exit()).as(first.err()).isZero();
         String token1 = token(first.out());
@@ -34,7 +35,7 @@ class UserCommandTest {
         CliRun badName = CliRun.of("user", "a b", "--role", "qa", "-c", config.toString());
         assertThat(badName.exit()).isEqualTo(2);
 
-        try (Database db = Database.open(new DatabaseConfig(null, null, null, tmp.resolve("pg"), 2))) {
+        try (Database db = Database.open(database)) {
             var users = new UserRepository(db.dsl());
             assertThat(users.byToken(token2)).hasValueSatisfying(u -> assertThat(u.role()).isEqualTo("operator"));
             assertThat(users.byToken(token1)).as("the old token stops working").isEmpty();

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import foresight.app.config.ForesightConfig;
 import foresight.app.http.HttpApi;
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallRepository;
 import foresight.db.digest.DigestRepository;
@@ -16,7 +16,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +48,6 @@ class DailyDigestTest {
     static final String BASE = "http://foresight.test:8080";
     static final int WEBHOOK_PORT = 38001, SMTP_PORT = 38025, HTTP_PORT = 38080;
     static final String NEW_PHRASE = "the app shows error code forty two";
-
-    @TempDir static Path tmp;
     static Database db;
     static DigestBuilder builder;
     static final List<String> cardLostToday = new ArrayList<>();
@@ -60,7 +56,7 @@ class DailyDigestTest {
 
     @BeforeAll
     static void fiveWeeksOfCalls() {
-        db = Database.open(new DatabaseConfig(null, null, null, tmp.resolve("pg"), 2));
+        db = SharedPostgres.open(2);
         var calls = new CallRepository(db.dsl());
         for (LocalDate d = DAY.minusDays(34); !d.isAfter(DAY); d = d.plusDays(1)) {
             boolean today = d.equals(DAY);

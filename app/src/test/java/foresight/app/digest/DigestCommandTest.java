@@ -2,7 +2,7 @@ package foresight.app.digest;
 
 import foresight.app.cli.CliRun;
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.call.CallRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,8 @@ class DigestCommandTest {
     @Test
     void printsTheDigestOfTheDayFromTheDatabase() throws Exception {
         LocalDate day = LocalDate.parse("2026-11-25");
-        try (Database db = Database.open(new DatabaseConfig(null, null, null, tmp.resolve("pg"), 2))) {
+        var database = SharedPostgres.newDatabase(2);
+        try (Database db = Database.open(database)) {
             var calls = new CallRepository(db.dsl());
             for (int i = 0; i < 6; i++) {
                 String id = "cli-" + i;
@@ -32,7 +33,7 @@ class DigestCommandTest {
             }
         }
         Path config = tmp.resolve("foresight.yml");
-        Files.writeString(config, "database:\n  embeddedDataDir: " + tmp.resolve("pg") + "\nhttp:\n  port: 38090\ndigest:\n  baseUrl: https://cc.example.com\n");
+        Files.writeString(config, "database:\n  url: " + database.url() + "\n  user: " + database.user() + "\nhttp:\n  port: 38090\ndigest:\n  baseUrl: https://cc.example.com\n");
 
         var text = run("digest", "-c", config.toString(), "--date", day.toString());
         assertThat(text.exit()).as(text.err()).isZero();
@@ -42,7 +43,7 @@ class DigestCommandTest {
         var json = run("digest", "-c", config.toString(), "--date", day.toString(), "--json");
         assertThat(json.exit()).isZero();
         String out = json.out();
-        var parsed = DigestText.parse(out.substring(out.indexOf("\n{") + 1)); // the embedded database logs its start on stdout first
+        var parsed = DigestText.parse(out.substring(out.indexOf("{"))); // the JSON starts at its first brace, whatever was logged before it
         assertThat(parsed.date()).isEqualTo(day);
         assertThat(parsed.reasons()).extracting(DailyDigest.Rise::name).containsExactly("card_lost");
     }

@@ -11,7 +11,6 @@ import foresight.recording.wav.WavReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import picocli.CommandLine;
@@ -37,7 +36,9 @@ import static org.awaitility.Awaitility.await;
  * G.711, embedded PostgreSQL, the Vosk model, Festival us-slt prompts, espeak-ng voices, baresip as the agent's
  * softphone and SIPp as an independent caller.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Each test makes the calls it checks and reads no other test's call, so they run in a random order (to replay
+// one order, set junit.jupiter.execution.order.random.seed).
+@TestMethodOrder(MethodOrderer.Random.class)
 class HotlineEndToEndTest {
     static final int SIP_PORT = 25060;
     static final String HOTLINE = "sip:hotline@127.0.0.1:" + SIP_PORT;
@@ -49,7 +50,6 @@ class HotlineEndToEndTest {
     static CallRepository calls;
     static TranscriptRepository transcripts;
     static HttpClient http = HttpClient.newHttpClient();
-    static String qaCallId; // the call the QA test made, reviewed in the browser afterwards
 
     @BeforeAll
     static void start() throws Exception {
@@ -109,8 +109,28 @@ class HotlineEndToEndTest {
                 .until(() -> latestCallFrom(caller, since), c -> c != null && condition.test(c));
     }
 
+    /**
+     * A known customer (+15550100) says yes to the prediction, hears agent 1001's greeting, says {@code sentence} and
+     * hangs up. Returns the ended call once its transcript is stored (the QA rules' hits are stored with it).
+     */
+    static CallSummary transcribedAgentCall(String sentence) throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var line = phone.dial(HOTLINE, "+15550100")) {
+            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
+            line.say(Voices.pcm8k("yes", work.resolve("voices")));
+            awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent answered");
+            line.voicedFramesDuring(Duration.ofSeconds(6)); // the agent's greeting
+            line.say(Voices.pcm8k(sentence, work.resolve("voices")));
+            line.voicedFramesDuring(Duration.ofSeconds(2));
+            line.call.hangUp("caller done");
+        }
+        CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
+        await("transcribed and checked").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> transcripts.fullText(c.id()).isPresent());
+        return c;
+    }
+
     @Test
-    @Order(1)
     void knownCustomerHearsPredictionSaysYesAndTalksToAgentThenCallIsRecordedTranscribedAndSearchable() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         try (var line = phone.dial(HOTLINE, "+15550100")) {
@@ -185,7 +205,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(2)
     void unknownCallerSaysWhyTheyCallAndIsRoutedByTheReasonCatalogue() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         try (var line = phone.dial(HOTLINE, "+15550199")) {
@@ -202,7 +221,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(3)
     void callerWhoSaysNoAndThenNothingGetsTheMenuAndChoosesByKeypad() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         try (var line = phone.dial(HOTLINE, "+15550100")) {
@@ -223,7 +241,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(4)
     void callerWhoAnswersWhileTheQuestionIsStillPlayingCutsItShort() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         try (var line = phone.dial(HOTLINE, "+15550102")) {
@@ -238,7 +255,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(5)
     void sippCallerIsAnsweredRecordedAndItsByeEndsTheCall() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         Process sipp = new ProcessBuilder("sipp", "-sn", "uac", "127.0.0.1:" + SIP_PORT, "-s", "hotline", "-m", "1", "-d", "3000",
@@ -251,7 +267,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(6)
     void flowEditsGoLiveForTheNextCallAndABrokenEditKeepsTheLastGoodVersion() throws Exception {
         Path flow = operatorDir.resolve("flows/hotline.yml");
         String original = Files.readString(flow);
@@ -285,7 +300,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(7)
     void healthAndMetricsAnswerWhileRunning() throws Exception {
         var health = get("/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
@@ -296,7 +310,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(8)
     void validateAcceptsTheExampleAndRejectsABrokenCopyWithFileAndLine() throws Exception {
         assertThat(new CommandLine(new Main()).execute("validate", "../examples/hotline")).isZero();
         Path broken = work.resolve("broken");
@@ -318,23 +331,10 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(9)
     void qaRulesFindTheAgentsGreetingAndTheCallersEscalationAtTheirTimesAndSearchFindsCancel() throws Exception {
-        Instant since = Instant.now().minusSeconds(1);
-        try (var line = phone.dial(HOTLINE, "+15550100")) {
-            line.awaitEndOfPrompt(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(30));
-            line.say(Voices.pcm8k("yes", work.resolve("voices")));
-            awaitCall("+15550100", since, c -> "1001".equals(c.agent()), "agent answered");
-            line.voicedFramesDuring(Duration.ofSeconds(6)); // the agent's greeting
-            line.say(Voices.pcm8k("I want to cancel my account.", work.resolve("voices")));
-            line.voicedFramesDuring(Duration.ofSeconds(2));
-            line.call.hangUp("caller done");
-        }
-        CallSummary c = awaitCall("+15550100", since, x -> !"active".equals(x.status()), "call ended");
-        qaCallId = c.id();
-        var hits = await("transcribed and checked").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                // hits read after the full text is there: read before, they could be the empty list of a moment earlier
-                .until(() -> transcripts.fullText(c.id()).isPresent() ? transcripts.qaHits(c.id()) : null, java.util.Objects::nonNull);
+        CallSummary c = transcribedAgentCall("I want to cancel my account.");
+        // hits read after the full text is there: read before, they could be the empty list of a moment earlier
+        var hits = transcripts.qaHits(c.id());
         Long agentJoined = transcripts.agentJoinedMs(c.id());
         assertThat(agentJoined).as("the agent's part starts after the IVR").isGreaterThan(3000L);
         var greeting = hits.stream().filter(h -> h.category().equals("greeting")).findFirst().orElseThrow(() -> new AssertionError("no greeting hit in " + hits));
@@ -366,7 +366,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(10)
     void aSpokenCardNumberIsRedactedFromTheTranscriptAndTheAudio() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
         // Everything the server logs while the caller reads a card number at the "why are you calling?" question.
@@ -434,9 +433,8 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(11)
     void qaReviewerSearchesListensJumpsToALineAndScoresInTheBrowserAndOthersGetNoRecording() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(qaCallId != null, "needs the QA call of the previous test");
+        String qaCallId = transcribedAgentCall("I want to cancel my account.").id();
         var users = new foresight.db.audit.UserRepository(server.database().dsl());
         users.upsert("qa-tester", "qa", "qa-secret-token");
         users.upsert("agent-dana", "agent", "agent-secret-token");
@@ -499,7 +497,6 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(12)
     void anAgentPausesTheRecordingForCardCaptureAndTheFileKeepsSilenceAndMarkersInstead() throws Exception {
         var users = new foresight.db.audit.UserRepository(server.database().dsl());
         users.upsert("agent-dana", "agent", "agent-secret-token");
@@ -541,9 +538,9 @@ class HotlineEndToEndTest {
     }
 
     @Test
-    @Order(13)
     void afterTheRetentionPeriodTheAudioIsDeletedButTheCallAndItsTranscriptStay() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(qaCallId != null, "needs the QA call");
+        new foresight.db.audit.UserRepository(server.database().dsl()).upsert("qa-tester", "qa", "qa-secret-token");
+        String qaCallId = transcribedAgentCall("I want to cancel my account.").id();
         CallSummary c = calls.find(qaCallId).orElseThrow();
         Path wav = Path.of(c.recordingPath());
         assertThat(wav).exists();

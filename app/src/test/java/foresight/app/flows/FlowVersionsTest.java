@@ -4,6 +4,7 @@ import foresight.app.cli.Main;
 import foresight.app.http.HttpApi;
 import foresight.db.Database;
 import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.audit.UserRepository;
 import foresight.db.flow.FlowVersionRepository;
 import foresight.flows.load.FlowRegistry;
@@ -36,6 +37,7 @@ class FlowVersionsTest {
     static final Path EXAMPLE = Path.of("../examples/hotline");
     private static final int HTTP_PORT = 34081;
     @TempDir Path tmp;
+    private final DatabaseConfig database = SharedPostgres.newDatabase(2); // this test's own database, kept across the opens below
 
     private Path copyExample() throws IOException {
         Path dir = tmp.resolve("hotline");
@@ -56,7 +58,7 @@ class FlowVersionsTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
     }
 
-    private Database open() { return Database.open(new DatabaseConfig(null, null, null, tmp.resolve("pg"), 2)); }
+    private Database open() { return Database.open(database); }
 
     private static HttpResponse<String> send(HttpClient http, String method, String path, String token) throws Exception {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path)).method(method, HttpRequest.BodyPublishers.noBody());
@@ -117,7 +119,7 @@ class FlowVersionsTest {
 
         // The CLI without a server: an unknown version is refused, a known one rewrites the folder.
         Path config = tmp.resolve("foresight.yml");
-        Files.writeString(config, "http:\n  port: 34082\ndatabase:\n  embeddedDataDir: " + tmp.resolve("pg") + "\noperator:\n  dir: " + dir + "\n");
+        Files.writeString(config, "http:\n  port: 34082\ndatabase:\n  url: " + database.url() + "\n  user: " + database.user() + "\noperator:\n  dir: " + dir + "\n");
         var err = new ByteArrayOutputStream();
         PrintStream oldErr = System.err;
         System.setErr(new PrintStream(err, true));

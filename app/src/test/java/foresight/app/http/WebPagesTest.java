@@ -1,7 +1,7 @@
 package foresight.app.http;
 
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.agent.AgentRepository;
 import foresight.db.audit.UserRepository;
 import foresight.db.call.CallRepository;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an embedded PostgreSQL. Each test gets its own HTTP server, so its own session store and login guard.
  */
 class WebPagesTest {
-    @TempDir static Path dir;
     static Database db;
     static UserRepository users;
     static CallRepository calls;
@@ -49,7 +47,7 @@ class WebPagesTest {
 
     @BeforeAll
     static void database() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4));
+        db = SharedPostgres.open(4);
         users = new UserRepository(db.dsl());
         calls = new CallRepository(db.dsl());
         transcripts = new TranscriptRepository(db.dsl());

@@ -1,15 +1,13 @@
 package foresight.app.learn;
 
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.call.CallRepository;
 import foresight.db.customer.CustomerRepository;
 import foresight.speech.predict.CallReasonPredictor;
 import foresight.speech.reason.Reason;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +17,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PredictorTrainingTest {
-    @TempDir Path dir;
 
     @Test
     void callsWithKnownReasonsTeachTheServerAnEventTypeNoRuleMentions() {
-        try (Database db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4))) {
+        try (Database db = SharedPostgres.open(4)) {
             var customers = new CustomerRepository(db.dsl());
             var calls = new CallRepository(db.dsl());
             var predictor = new CallReasonPredictor();
@@ -59,7 +56,7 @@ class PredictorTrainingTest {
 
     @Test
     void aCandidateThatValidatesWorseThanTheLiveModelIsNotPromotedAndTheCounterSaysSo() {
-        try (Database db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4))) {
+        try (Database db = SharedPostgres.open(4)) {
             var customers = new CustomerRepository(db.dsl());
             var calls = new CallRepository(db.dsl());
             var predictor = new CallReasonPredictor();

@@ -3,19 +3,16 @@ package foresight.acd.cluster;
 import foresight.acd.QueueStore;
 import foresight.acd.QueueStoreContract;
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.agent.AgentRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The cluster's store, one node on a real (embedded) PostgreSQL, against the {@link QueueStoreContract}. */
 class PostgresQueueStoreTest extends QueueStoreContract {
-    @TempDir static Path dir;
     static Database db;
     static ClusterNode node;
     static PostgresQueueStore store;
@@ -23,7 +20,7 @@ class PostgresQueueStoreTest extends QueueStoreContract {
 
     @BeforeAll
     static void start() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4));
+        db = SharedPostgres.open(4);
         node = new ClusterNode(ClusterTestConfigs.node("contract"), db, new ClusterNode.Events() {});
         node.start();
         store = new PostgresQueueStore(node);

@@ -4,7 +4,7 @@ import foresight.acd.QueueStore.Availability;
 import foresight.acd.QueueStore.Offer;
 import foresight.acd.QueueStore.Waiting;
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.agent.AgentRepository;
 import foresight.db.cluster.ClusterRepository;
 import foresight.db.cluster.ClusterRepository.Reclaimed;
@@ -12,9 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,6 @@ import static org.awaitility.Awaitility.await;
 
 /** Two nodes sharing one real (embedded) PostgreSQL: one line per queue, no double offers, a dead node's rows reclaimed. */
 class TwoNodesTest {
-    @TempDir static Path dir;
     static Database db;
     static ClusterRepository repo;
     static final AtomicInteger names = new AtomicInteger();
@@ -39,7 +36,7 @@ class TwoNodesTest {
 
     @BeforeAll
     static void startDatabase() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 16));
+        db = SharedPostgres.open(16);
         repo = new ClusterRepository(db.dsl());
     }
 
@@ -199,7 +196,7 @@ class TwoNodesTest {
         var n = node("a", heard);
         var store = new PostgresQueueStore(n);
         await().atMost(Duration.ofSeconds(5)).until(() -> n.listenConnects() == 1);
-        long killed = db.dsl().fetchSingle("select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'").get(0, Long.class);
+        long killed = db.dsl().fetchSingle("select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'").get(0, Long.class);
         assertThat(killed).isPositive();
         await().atMost(Duration.ofSeconds(10)).until(() -> n.listenConnects() >= 2);
         assertThat(heard.resyncs.get()).as("a resync after the reconnect").isGreaterThanOrEqualTo(2);

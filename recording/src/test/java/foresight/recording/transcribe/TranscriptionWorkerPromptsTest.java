@@ -1,7 +1,7 @@
 package foresight.recording.transcribe;
 
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.call.CallRepository;
 import foresight.db.transcript.PlayedPrompt;
 import foresight.db.transcript.Segment;
@@ -48,7 +48,7 @@ class TranscriptionWorkerPromptsTest {
 
     @BeforeAll
     static void start() {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 4));
+        db = SharedPostgres.open(4);
         calls = new CallRepository(db.dsl());
         transcripts = new TranscriptRepository(db.dsl());
     }

@@ -1,13 +1,12 @@
 package foresight.sip.register;
 
 import foresight.db.Database;
-import foresight.db.DatabaseConfig;
+import foresight.db.SharedPostgres;
 import foresight.db.agent.Agent;
 import foresight.db.agent.AgentRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.sip.SipFactory;
 import javax.sip.header.ContactHeader;
@@ -17,7 +16,6 @@ import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The agents' registrar against a real (embedded) PostgreSQL, with REGISTERs parsed by JAIN-SIP. */
 class RegistrarTest {
     static final String REALM = "foresight.test";
-    @TempDir static Path dir;
     static Database db;
     static AgentRepository agents;
     static MessageFactory messages;
@@ -46,7 +43,7 @@ class RegistrarTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = Database.open(new DatabaseConfig(null, null, null, dir.resolve("pg"), 2));
+        db = SharedPostgres.open(2);
         agents = new AgentRepository(db.dsl());
         var sip = SipFactory.getInstance();
         sip.setPathName("gov.nist");
