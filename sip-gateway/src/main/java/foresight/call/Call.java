@@ -184,6 +184,9 @@ public final class Call implements CallControl {
         SipLeg agent;
         try {
             agent = dialFirst(request.contacts(), request.ringTimeout());
+        } catch (foresight.sip.trunk.TrunkUnavailableException e) {
+            log.warn("call={} event=dial_refused reason={} error={}", id, e.reason(), e.getMessage());
+            return new BridgeOutcome.NotAnswered(new LegEnd.LocalHangup(e.reason()));
         } catch (Exception e) {
             log.warn("call={} event=agent_dial_failed contacts={} error={}", id, request.contacts(), e.toString());
             return new BridgeOutcome.NotAnswered(new LegEnd.Error());
