@@ -28,9 +28,12 @@ final class TestPhone implements AutoCloseable {
     TestPhone(int sipPort, int rtpMin) throws Exception { this(sipPort, rtpMin, false); }
 
     /** With {@code takesCalls} the phone answers every call to it (e.g. a callback) and queues it in {@link #incoming}. */
-    TestPhone(int sipPort, int rtpMin, boolean takesCalls) throws Exception {
-        rtp = new RtpEngine("127.0.0.1", rtpMin, rtpMin + 200, 1);
-        ua = new SipGateway(new SipConfig("127.0.0.1", sipPort, rtpMin, rtpMin + 200, "phone", Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(120)),
+    TestPhone(int sipPort, int rtpMin, boolean takesCalls) throws Exception { this(sipPort, rtpMin, rtpMin + 200, takesCalls); }
+
+    /** RTP on ports {@code rtpMin}..{@code rtpMax} only (tests confined to a small port range). */
+    TestPhone(int sipPort, int rtpMin, int rtpMax, boolean takesCalls) throws Exception {
+        rtp = new RtpEngine("127.0.0.1", rtpMin, rtpMax, 1);
+        ua = new SipGateway(new SipConfig("127.0.0.1", sipPort, rtpMin, rtpMax, "phone", Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(120)),
                 rtp, pacer, null, c -> {
                     if (!takesCalls) {
                         c.hangUp("phone does not take calls");
