@@ -67,6 +67,7 @@ public final class Server implements AutoCloseable {
     private SipGateway sip;
     private SpeechRecognizer asr;
     private FlowRegistry flows;
+    private foresight.flows.load.TrunkRegistry trunks;
     private foresight.app.flows.FlowVersions flowVersions;
     private FloodGuard guard;
     private PredictorTraining training;
@@ -146,6 +147,9 @@ public final class Server implements AutoCloseable {
         toClose.add(timers::shutdownNow);
         flows = new FlowRegistry(Path.of(config.operator().dir()), gate).watch(timers, Duration.ofMillis(config.operator().reloadIntervalMillis()));
         toClose.add(flows);
+        trunks = new foresight.flows.load.TrunkRegistry(config.operator().trunksPath())
+                .watch(timers, Duration.ofMillis(config.operator().reloadIntervalMillis()));
+        toClose.add(trunks);
         flowVersions = new foresight.app.flows.FlowVersions(Path.of(config.operator().dir()), new foresight.db.flow.FlowVersionRepository(db.dsl()), clock);
         boolean[] started = {false};
         flows.onLive(set -> {
@@ -180,8 +184,11 @@ public final class Server implements AutoCloseable {
         acd.addListener(acdStore);
         events = new EventHub();
         acd.addListener(e -> events.publish(ContactPages.event(e)));
-        FlowRunner.Dialer dialer = blankToNull(ac.callbackRoute()) == null ? null : (number, ring) -> {
-            String target = ac.callbackRoute().replace("{number}", number.replaceAll("[^0-9+*#]", ""));
+        // Callbacks go to acd.callbackRoute when set, else straight to the number over a trunk from trunks.yml (the
+        // gateway routes phone numbers); with neither, callbacks are off.
+        FlowRunner.Dialer dialer = blankToNull(ac.callbackRoute()) == null && trunks.current().trunks().isEmpty() ? null : (number, ring) -> {
+            String target = blankToNull(ac.callbackRoute()) == null ? number
+                    : ac.callbackRoute().replace("{number}", number.replaceAll("[^0-9+*#]", ""));
             return foresight.call.Call.dial(sip, pacerRef, target, config.sip().realm(), ring);
         };
         var runner = new FlowRunner(new FlowRunner.Services(flows, config.operator().entryFlow(), prompts, asr, customers, calls,
@@ -193,7 +200,7 @@ public final class Server implements AutoCloseable {
         sip = new SipGateway(new SipConfig(sc.host(), sc.port(), sc.rtpPortMin(), sc.rtpPortMax(), sc.realm(),
                 Duration.ofSeconds(sc.ringTimeoutSeconds()), Duration.ofMinutes(sc.maxCallMinutes()), Duration.ofSeconds(sc.rtpTimeoutSeconds()), sc.bindHost(),
                 sc.tlsPort(), tls == null ? "" : tls.certFile().toString(), tls == null ? "" : tls.keyFile().toString(), SipConfig.SrtpPolicy.of(sc.srtp())),
-                rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard);
+                rtp, pacer, new Registrar(agents, sc.realm(), clock, acd::registered), runner, guard).useTrunks(trunks::current);
         double warmupLateness = foresight.call.MediaWarmup.run(rtp, pacer, sc.bindHost(), Duration.ofMillis(1500));
         log.info("event=media_warmed pacer_max_lateness_ms={}", String.format("%.1f", warmupLateness));
         sip.start();
@@ -329,6 +336,9 @@ public final class Server implements AutoCloseable {
 
     /** The SIP side of this node (tests read its legs). */
     public SipGateway sipGateway() { return sip; }
+
+    /** The live trunks.yml. */
+    public foresight.flows.load.TrunkRegistry trunks() { return trunks; }
 
     public PredictorTraining predictorTraining() { return training; }
 

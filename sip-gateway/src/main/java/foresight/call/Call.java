@@ -70,6 +70,12 @@ public final class Call implements CallControl {
         return "*".repeat(n.length() - 4) + n.substring(n.length() - 4);
     }
 
+    /** A SIP URI for logs: a phone number as user part (a leg over a trunk) keeps only its last four digits. */
+    static String maskPhoneUser(String uri) {
+        var m = java.util.regex.Pattern.compile("^(<?sips?:)(\\+?[0-9]{5,})(@.*)$").matcher(uri == null ? "" : uri);
+        return m.matches() ? m.group(1) + maskNumber(m.group(2)) + m.group(3) : uri;
+    }
+
     /** What the caller dialled (Request-URI user) and, if they proved to be an agent (digest), who. */
     public void dialled(String number, String authenticatedAgent) {
         this.dialled = number;
@@ -184,6 +190,9 @@ public final class Call implements CallControl {
         SipLeg agent;
         try {
             agent = dialFirst(request.contacts(), request.ringTimeout());
+        } catch (foresight.sip.trunk.TrunkUnavailableException e) {
+            log.warn("call={} event=dial_refused reason={} error={}", id, e.reason(), e.getMessage());
+            return new BridgeOutcome.NotAnswered(new LegEnd.LocalHangup(e.reason()));
         } catch (Exception e) {
             log.warn("call={} event=agent_dial_failed contacts={} error={}", id, request.contacts(), e.toString());
             return new BridgeOutcome.NotAnswered(new LegEnd.Error());
@@ -203,7 +212,7 @@ public final class Call implements CallControl {
         media.stopPlayback();
         media.bridge(agent.rtp(), request.holdMusic());
         Instant t0 = Instant.now();
-        log.info("call={} event=bridged agent_contact={}", id, contactUri);
+        log.info("call={} event=bridged agent_contact={}", id, maskPhoneUser(contactUri));
         try {
             request.onAnswered().accept(contactUri);
         } catch (RuntimeException e) {

@@ -73,6 +73,9 @@ public final class SipGateway implements SipListener, AutoCloseable {
     final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
     private final DialogRequests dialogs = new DialogRequests(this);
     private final OutboundDialer dialer = new OutboundDialer(this);
+    /** The live trunks.yml (replaced on reload); phone numbers are dialled over its trunks. */
+    volatile java.util.function.Supplier<foresight.sip.trunk.TrunkPlan> trunks = () -> foresight.sip.trunk.TrunkPlan.NONE;
+    final foresight.sip.trunk.TrunkChannels trunkChannels = new foresight.sip.trunk.TrunkChannels();
     private SipStack stack;
     private foresight.sip.transport.FlowRouter flows;
     SipProvider provider;
@@ -476,8 +479,25 @@ public final class SipGateway implements SipListener, AutoCloseable {
     public void processResponse(ResponseEvent event) { dialer.onResponse(event); }
 
     /**
-     * Dials {@code target} (a SIP URI) as {@code fromUser} and waits up to {@code ringTimeout} for an answer.
-     * Returns the leg, ANSWERED or already ENDED with its {@link LegEnd} (refused, no answer, error).
+     * Dials phone numbers over the trunks {@code plan} gives at each call (e.g. the live {@code trunks.yml}). Call
+     * before {@link #start()} or at any time; without it phone numbers are refused ({@code no_route}).
+     */
+    public SipGateway useTrunks(java.util.function.Supplier<foresight.sip.trunk.TrunkPlan> plan) {
+        this.trunks = java.util.Objects.requireNonNull(plan, "plan");
+        return this;
+    }
+
+    /** Calls over trunk {@code name} now (channels in use against its maxChannels). */
+    public int trunkChannelsInUse(String name) { return trunkChannels.inUse(name); }
+
+    /**
+     * Dials {@code target} as {@code fromUser} and waits up to {@code ringTimeout} for an answer. A SIP URI is dialled
+     * directly; a phone number ({@code tel:} or digits) goes out over the trunk {@link #useTrunks trunks.yml} routes it
+     * to, as E.164, with the trunk's caller id and credentials. Returns the leg, ANSWERED or already ENDED with its
+     * {@link LegEnd} (refused, no answer, error).
+     *
+     * @throws foresight.sip.trunk.TrunkUnavailableException a phone number that is not one, has no trunk, or whose
+     *                                                        trunk has no free channel: nothing was sent
      */
     public SipLeg dial(String target, String fromUser, Duration ringTimeout) throws Exception {
         return dialer.dial(target, fromUser, ringTimeout, new CompletableFuture<>());

@@ -39,6 +39,10 @@ public final class SipLeg {
     volatile foresight.sip.sdp.SdesCrypto localCrypto;
     /** The URI an outbound leg dialled; null for inbound legs. */
     volatile String target;
+    /** The trunk an outbound leg to a phone number goes over; null for phones and agents dialled directly. */
+    volatile foresight.sip.trunk.Trunk trunk;
+    /** True once we answered the trunk's digest challenge: a second challenge ends the leg (wrong credentials). */
+    volatile boolean challenged;
 
     SipLeg(String sipCallId, boolean inbound, RtpSession rtp, Request invite, String localTag) {
         this.sipCallId = sipCallId;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Writes the operator files' JSON Schemas, for editors (the YAML language server) and CI. */
-@Command(name = "schema", description = {"Write the JSON Schemas (draft 2020-12) of flows/*.yml, queues.yml, reasons.yml, qa-rules.yml, answers.yml "
+@Command(name = "schema", description = {"Write the JSON Schemas (draft 2020-12) of flows/*.yml, queues.yml, reasons.yml, qa-rules.yml, answers.yml, trunks.yml "
         + "and tests/*.yml as DIR/NAME.json. A running server serves them at /schemas/NAME.json."})
 public final class SchemaCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The folder to write to, e.g. examples/hotline/schemas")

@@ -175,12 +175,27 @@ public record ForesightConfig(Sip sip, Http http, Database database, Speech spee
         private static final String DEFAULT_OPEN = "moonshine";
     }
 
-    /** The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits. */
-    /** @param requireTests a version goes live only if its flow tests (tests/*.yml) pass */
-    public record Operator(String dir, String entryFlow, int reloadIntervalMillis, boolean requireTests) {
-        public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000, false);
+    /**
+     * The operator folder (flows, queues, reasons), the flow inbound calls start in, how often to look for edits.
+     *
+     * @param requireTests a version goes live only if its flow tests (tests/*.yml) pass
+     * @param trunksFile   the outbound trunks file, relative to {@code dir} or absolute (missing file: no trunks)
+     */
+    public record Operator(String dir, String entryFlow, int reloadIntervalMillis, boolean requireTests, String trunksFile) {
+        public static final Operator DEFAULT = new Operator("examples/hotline", "hotline", 1000, false, "trunks.yml");
+
+        public Operator {
+            if (trunksFile == null || trunksFile.isBlank()) trunksFile = "trunks.yml";
+        }
+
+        public Operator(String dir, String entryFlow, int reloadIntervalMillis, boolean requireTests) {
+            this(dir, entryFlow, reloadIntervalMillis, requireTests, "trunks.yml");
+        }
 
         public Operator(String dir, String entryFlow, int reloadIntervalMillis) { this(dir, entryFlow, reloadIntervalMillis, false); }
+
+        /** The trunks file: {@code trunksFile} as given when absolute, else inside the operator folder. */
+        public java.nio.file.Path trunksPath() { return java.nio.file.Path.of(dir).resolve(trunksFile); }
     }
 
     /** Where recordings go, whether the original audio is kept beside its redacted copy, and for how many days (0: forever). */

@@ -91,6 +91,7 @@ public final class FlowDiagram {
             }
             case Step.Queue x -> e.add(new Exit(x.next(), "no agent in time"));
             case Step.Record x -> e.add(new Exit(x.next(), ""));
+            case Step.Transfer x -> e.add(new Exit(x.next(), "not answered"));
             case Step.Hangup x -> { }
         }
         return e;
@@ -109,6 +110,7 @@ public final class FlowDiagram {
             case Step.Switch x -> "switch on " + x.variable();
             case Step.Queue x -> "queue " + x.queue();
             case Step.Hangup x -> "hang up";
+            case Step.Transfer x -> "transfer to " + x.to();
             case Step.Record x -> x.pause() ? "pause recording" : "resume recording";
         };
     }

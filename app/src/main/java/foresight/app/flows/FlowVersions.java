@@ -79,13 +79,19 @@ public final class FlowVersions {
         return target;
     }
 
-    /** The folder's YAML files by path relative to it: the top level, flows/ and tests/. */
+    /**
+     * The folder's YAML files by path relative to it: the top level, flows/ and tests/. Not {@code trunks.yml}: it holds
+     * the carriers' passwords, which stay out of the database and the versions page (and a rollback leaves it as is).
+     */
+    static final String TRUNKS_FILE = "trunks.yml";
+
     static Map<String, String> snapshot(Path dir) {
         Map<String, String> out = new TreeMap<>();
         for (Path sub : List.of(dir, dir.resolve("flows"), dir.resolve("tests"))) {
             if (!Files.isDirectory(sub)) continue;
             try (Stream<Path> s = Files.list(sub)) {
-                for (Path p : s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).toList()) {
+                for (Path p : s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                        .filter(p -> !(sub.equals(dir) && p.getFileName().toString().equals(TRUNKS_FILE))).toList()) {
                     out.put(dir.relativize(p).toString(), Files.readString(p));
                 }
             } catch (IOException e) {

@@ -164,7 +164,10 @@ class FlowPageEndToEndTest {
     }
 
     /** The disposition the call's {@code ended} event carries. */
-    static String disposition(CallSummary c) {
+    static String disposition(CallSummary c) { return dispositionOf(calls, c); }
+
+    /** As {@link #disposition(CallSummary)}, reading {@code calls}. */
+    static String dispositionOf(CallRepository calls, CallSummary c) {
         String detail = await("ended event").atMost(Duration.ofSeconds(10)).until(() -> calls.events(c.id()).stream().filter(e -> e.type().equals("ended"))
                 .map(e -> e.detail()).findFirst().orElse(null), java.util.Objects::nonNull);
         var m = java.util.regex.Pattern.compile("\"disposition\":\\s*\"([^\"]+)\"").matcher(detail);

@@ -133,7 +133,7 @@ public final class OperatorFiles {
         return new FlowSet(flows, queues, reasons, version(contents), Instant.now(), new IntentModel(reasons, utterances), qa, staffing, answers);
     }
 
-    private static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
+    static Node read(Path file, Map<String, String> contents, List<FlowError> errors) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -264,6 +264,14 @@ public final class OperatorFiles {
                 String q = y.string(m, "queue", n, what, true);
                 if (q != null && !queueNames.contains(q)) y.error(m.get("queue"), what + ": unknown queue '" + q + "'" + YamlView.suggest(q, queueNames) + " (queues are defined in queues.yml)");
                 yield new Step.Queue(id, line, q, link.apply("next", true));
+            }
+            case "transfer" -> {
+                String to = y.string(m, "transfer", n, what, true);
+                if (to != null && !to.contains("{{") && !to.strip().matches("(?i)sips?:.+") && !foresight.sip.trunk.TrunkPlan.isPhoneNumber(to)) {
+                    y.error(m.get("transfer"), what + ": 'transfer' must be a phone number, a sip: URI or a template, was '" + to + "'");
+                }
+                Duration ring = Duration.ofSeconds((long) y.number(m, shape.field("ring_seconds"), n, what));
+                yield new Step.Transfer(id, line, to, ring, link.apply("next", true));
             }
             case "hangup" -> new Step.Hangup(id, line);
             case "record" -> {

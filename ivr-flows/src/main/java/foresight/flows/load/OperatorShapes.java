@@ -70,6 +70,10 @@ public final class OperatorShapes {
             Shape.of("queue", "Waits in a queue from queues.yml for an agent.",
                     text("queue", "The queue's name.").mandatory(),
                     node("next", "Runs only if nobody answered within the queue's max wait (and it has no overflow).").mandatory()),
+            Shape.of("transfer", "Connects the caller to an outside number (over a trunk from trunks.yml) or a SIP URI.",
+                    text("transfer", "Where to: a phone number (+44 20 7946 0018, 020 7946 0018), a sip: URI, or a template such as {{customer.phone}}.").mandatory(),
+                    number("ring_seconds", 5, 120, 30, "How long it rings before the transfer counts as not answered."),
+                    node("next", "Where the call goes if the transfer is not answered, busy, refused, or no trunk can take it.").mandatory()),
             Shape.of("hangup", "Ends the call.",
                     scalar("hangup", "true").mandatory()),
             Shape.of("record", "Pauses or resumes the call's recording, e.g. around card details.",
@@ -160,6 +164,25 @@ public final class OperatorShapes {
     public static final Shape ANSWERS = Shape.of("answers", "Suggested answers for agents.",
             list("answers", ANSWER, "The answers.").mandatory());
 
+    static final Shape TRUNK = Shape.of("trunk", "An outbound trunk to a carrier.",
+            text("name", "The trunk's name, used by routes and 'default'.").mandatory(),
+            text("uri", "Where calls go: sip:host[:port][;transport=udp|tcp|tls]; the dialled number becomes the user part.").mandatory(),
+            text("username", "Digest username for the carrier's 401/407 challenge (empty: none)."),
+            text("password", "Digest password (keep this file out of shared repositories)."),
+            scalar("caller_id", "The number sent in From and P-Asserted-Identity (default: the callback's or caller's)."),
+            number("max_channels", 1, 100000, 10, "Calls over this trunk at once; the next one is refused here."));
+
+    static final Shape ROUTE = Shape.of("route", "Numbers starting with a prefix go to a trunk; the longest prefix wins.",
+            scalar("prefix", "'+' and digits in E.164 form, e.g. +44 or +1800; '+' alone matches every number.").mandatory(),
+            text("trunk", "The trunk's name.").mandatory());
+
+    /** {@code trunks.yml}. */
+    public static final Shape TRUNKS = Shape.of("trunks", "Outbound trunks for callbacks and transfers to phone numbers.",
+            scalar("country_code", "The country code national numbers get before routing (1, 44, 49); default 1."),
+            text("default", "The trunk for numbers no route matches (default: the only trunk, if there is one)."),
+            list("trunks", TRUNK, "The trunks.").mandatory(),
+            list("routes", ROUTE, "Dial rules by number prefix."));
+
     static final Shape EXPECT = Shape.of("expect", "What must have happened; every key given is checked.",
             text("node", "A node the call passed through (since the previous turn, for a turn's expect)."),
             text("queue", "The call ended waiting in this queue."),
@@ -198,6 +221,7 @@ public final class OperatorShapes {
         out.put("reasons", REASONS);
         out.put("qa-rules", QA_RULES);
         out.put("answers", ANSWERS);
+        out.put("trunks", TRUNKS);
         out.put("flow-tests", FLOW_TESTS);
         return java.util.Collections.unmodifiableMap(out);
     }

@@ -37,6 +37,13 @@ public sealed interface Step {
     /** Waits in a queue for an agent; {@code next} runs only if nobody answered within the queue's max wait. */
     record Queue(String id, int line, String queue, String next) implements Step {}
 
+    /**
+     * Connects the caller to {@code to} (a template giving a phone number, dialled over a trunk from trunks.yml, or a
+     * SIP URI) until one side hangs up; {@code next} runs if it is not answered within {@code ringTimeout}, is busy or
+     * refused, or no trunk can take it.
+     */
+    record Transfer(String id, int line, String to, Duration ringTimeout, String next) implements Step {}
+
     /** Ends the call. */
     record Hangup(String id, int line) implements Step {}
 

@@ -41,6 +41,19 @@ public sealed interface Disposition {
         public String code() { return "talked_to_agent_" + endedBy + "_hung_up"; }
     }
 
+    /**
+     * The flow transferred the caller to an outside number or SIP URI and they talked; then {@code endedBy}
+     * ({@code caller} or {@code far_end}) hung up.
+     */
+    record TransferredOut(String endedBy) implements Disposition {
+        public TransferredOut {
+            if (endedBy == null || endedBy.isBlank()) throw new IllegalArgumentException("endedBy is required");
+        }
+
+        @Override
+        public String code() { return "transferred_" + endedBy + "_hung_up"; }
+    }
+
     /** A callback leg's end: {@code callback_} and what happened on it ({@code customer_hung_up}, {@code talked_agent_hung_up}, ...). */
     record CallbackLeg(String outcome) implements Disposition {
         public CallbackLeg {

@@ -31,7 +31,7 @@ public final class FlowSimulation {
     public record Caller(String number, Optional<Customer> customer, Optional<Prediction> prediction) {}
 
     /** How the simulated call ended. */
-    public enum End { QUEUE, HANGUP, LOOP }
+    public enum End { QUEUE, HANGUP, LOOP, TRANSFER }
 
     /** Where the call ended: the queue and the skills an agent needs, or the hang-up node. */
     public record Outcome(End end, String node, String queue, List<String> skills) {
@@ -39,6 +39,7 @@ public final class FlowSimulation {
             return switch (end) {
                 case QUEUE -> "queue " + queue + " (agent skills: " + String.join(", ", skills) + ")";
                 case HANGUP -> "hang-up at " + node;
+                case TRANSFER -> "transfer at " + node + " to " + queue;
                 case LOOP -> "stopped after " + MAX_STEPS + " nodes at " + node + " (the flow loops)";
             };
         }
@@ -111,6 +112,12 @@ public final class FlowSimulation {
                     line(step, "queue", def.name() + ": \"" + render(def.announcement() != null ? def.announcement()
                             : "Please hold while we connect you to an agent.") + "\" then waits for an agent with skills " + def.skills());
                     outcome = new Outcome(End.QUEUE, step.id(), def.name(), def.skills());
+                    yield null;
+                }
+                case Step.Transfer t -> {
+                    line(step, "transfer", "dials " + render(t.to()) + " (a phone number goes out over a trunk from trunks.yml); "
+                            + "not answered goes on to " + t.next());
+                    outcome = new Outcome(End.TRANSFER, step.id(), render(t.to()), List.of());
                     yield null;
                 }
                 case Step.Hangup h -> {

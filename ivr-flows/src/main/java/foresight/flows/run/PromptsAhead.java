@@ -52,6 +52,7 @@ public final class PromptsAhead {
             case Step.Switch w -> null;
             case Step.Queue q -> null;
             case Step.Hangup h -> null;
+            case Step.Transfer t -> null;
             case Step.Record r -> null;
         };
     }

@@ -87,6 +87,12 @@ public final class StepInterpreter {
             }
             Step step = ctx.flow.step(next);
             calls.event(call.id(), "node", Map.of("node", step.id()));
+            if (step instanceof Step.Transfer t) {
+                Optional<Disposition> outcome = transfer(call, ctx, t);
+                if (outcome.isPresent()) return outcome.get();
+                next = t.next();
+                continue;
+            }
             if (step instanceof Step.Queue q) {
                 Optional<Disposition> outcome = queue.serve(call, ctx, q);
                 if (outcome.isPresent()) return outcome.get();
@@ -109,6 +115,7 @@ public final class StepInterpreter {
                 }
                 case Step.Switch sw -> sw.cases().getOrDefault(String.valueOf(ctx.vars.get(sw.variable())), sw.otherwise());
                 case Step.Queue q -> throw new IllegalStateException("handled above");
+                case Step.Transfer t -> throw new IllegalStateException("handled above");
                 case Step.Hangup h -> null;
                 case Step.Record r -> {
                     recording.pause(call.id(), r.pause(), "flow");
@@ -117,6 +124,32 @@ public final class StepInterpreter {
             };
         }
         return Disposition.Ended.FLOW_HANGUP;
+    }
+
+    /**
+     * Rings {@code t.to()} (a phone number goes out over a trunk) and bridges the caller to it when answered; media
+     * stays anchored here, so the recording holds both sides. Empty when it was not answered: the flow goes on.
+     */
+    private Optional<Disposition> transfer(CallControl call, CallContext ctx, Step.Transfer t) {
+        String to = Template.render(t.to(), ctx.templateValues()).strip();
+        String shown = foresight.call.Call.maskNumber(to);
+        log.info("call={} event=transfer_dialling to={}", call.id(), shown);
+        calls.event(call.id(), "transfer", Map.of("to", shown));
+        var out = call.bridge(new foresight.call.BridgeRequest(List.of(to), t.ringTimeout(),
+                c -> calls.event(call.id(), "transfer_answered", Map.of("to", shown)), null, null));
+        return switch (out) {
+            case foresight.call.BridgeOutcome.Talked talked -> {
+                String endedBy = "caller".equals(talked.endedBy()) ? "caller" : "far_end";
+                calls.event(call.id(), "transfer_ended", Map.of("ended_by", endedBy, "talk_ms", talked.talkTime().toMillis()));
+                yield Optional.of(new Disposition.TransferredOut(endedBy));
+            }
+            case foresight.call.BridgeOutcome.NotAnswered na -> {
+                log.info("call={} event=transfer_failed to={} reason={}", call.id(), shown, na.reason());
+                calls.event(call.id(), "transfer_failed", Map.of("to", shown, "reason", na.reason()));
+                yield Optional.empty();
+            }
+            case foresight.call.BridgeOutcome.Transferred tr -> throw new IllegalStateException("a transfer's far end cannot transfer (REFER is refused)");
+        };
     }
 
     private String predict(CallControl call, CallContext ctx, Step.PredictIssue p) {

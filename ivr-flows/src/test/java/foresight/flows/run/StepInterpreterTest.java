@@ -55,7 +55,14 @@ class StepInterpreterTest {
 
         @Override public char nextDigit(Duration wait) { return keys.isEmpty() ? 0 : keys.poll(); }
 
-        @Override public BridgeOutcome bridge(BridgeRequest request) { throw new AssertionError("the interpreter hands queues to the queue step"); }
+        /** What a transfer node's bridge does; queues never bridge here (the queue step does). */
+        java.util.function.Function<BridgeRequest, BridgeOutcome> onBridge = r -> { throw new AssertionError("the interpreter hands queues to the queue step"); };
+        final List<BridgeRequest> bridged = new ArrayList<>();
+
+        @Override public BridgeOutcome bridge(BridgeRequest request) {
+            bridged.add(request);
+            return onBridge.apply(request);
+        }
     }
 
     /** Timeline and row writes, in order, as "type" or "column=value". */
@@ -277,5 +284,47 @@ class StepInterpreterTest {
         var ctx = new CallContext("c1", SET, flow, CompletableFuture.completedFuture(new CallContext.Lookup(Optional.empty(), Optional.empty())));
 
         assertThat(interpreter(0.0).run(call, ctx).code()).isEqualTo("flow_loop");
+    }
+
+    /** Transfer to an outside number (the customer's account manager, from a variable); if that fails, a goodbye. */
+    private static final Flow TRANSFER = new Flow("hotline", "hotline.yml", "set", Map.of(
+            "set", new Step.SetVars("set", 1, Map.of("manager", "020 7946 0018"), "out"),
+            "out", new Step.Transfer("out", 2, "{{manager}}", Duration.ofSeconds(25), "sorry"),
+            "sorry", new Step.Say("sorry", 3, "Nobody could take your call.", "end"),
+            "end", new Step.Hangup("end", 4)), Duration.ZERO);
+
+    private static CallContext transferring() {
+        return new CallContext("c1", SET, TRANSFER, CompletableFuture.completedFuture(new CallContext.Lookup(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void anAnsweredTransferEndsTheFlowWithWhoHungUp() {
+        call.onBridge = r -> {
+            r.onAnswered().accept(r.contactUri());
+            return new BridgeOutcome.Talked("agent", Duration.ofSeconds(42));
+        };
+
+        String disposition = interpreter(0.0).run(call, transferring()).code();
+
+        assertThat(disposition).isEqualTo("transferred_far_end_hung_up");
+        assertThat(call.bridged).singleElement().satisfies(r -> {
+            assertThat(r.contacts()).containsExactly("020 7946 0018");
+            assertThat(r.ringTimeout()).isEqualTo(Duration.ofSeconds(25));
+        });
+        assertThat(calls.written).containsSubsequence("transfer", "transfer_answered", "transfer_ended");
+        assertThat(calls.details.get(calls.written.indexOf("transfer"))).containsEntry("to", "*********0018");
+        assertThat(spoken).doesNotContain("Nobody could take your call.");
+    }
+
+    @Test
+    void aTransferTheTrunkRefusesGoesOnToTheNextNode() {
+        call.onBridge = r -> new BridgeOutcome.NotAnswered(new foresight.sip.LegEnd.LocalHangup("trunk_full"));
+
+        String disposition = interpreter(0.0).run(call, transferring()).code();
+
+        assertThat(disposition).isEqualTo("flow_hangup");
+        assertThat(calls.nodes()).containsExactly("set", "out", "sorry", "end");
+        assertThat(calls.details.get(calls.written.indexOf("transfer_failed"))).containsEntry("reason", "trunk_full");
+        assertThat(spoken).contains("Nobody could take your call.");
     }
 }
