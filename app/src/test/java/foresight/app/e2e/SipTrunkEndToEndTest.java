@@ -179,12 +179,26 @@ class SipTrunkEndToEndTest {
         int before = threads.getThreadCount();
         var sockets = new java.util.ArrayList<java.net.Socket>();
         try {
+            var garbage = new java.util.ArrayList<java.net.Socket>();
             for (int i = 0; i < 40; i++) {
                 var s = new java.net.Socket("127.0.0.1", TLS_PORT);
-                if (i % 2 == 0) s.getOutputStream().write(("GARBAGE " + i + " INVITE sip:x SIP/2.0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                sockets.add(s); // odd ones: connected, never a ClientHello
+                if (i % 2 == 1) { // the last one (39) too: once it is refused, every connection before it was accepted
+                    s.getOutputStream().write(("GARBAGE " + i + " INVITE sip:x SIP/2.0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    garbage.add(s);
+                }
+                sockets.add(s); // even ones: connected, never a ClientHello
             }
-            Thread.sleep(500); // let the server accept and read them all
+            // The server has read every garbage connection when each has been closed by it (a TLS alert, then end of stream).
+            for (var s : garbage) {
+                s.setSoTimeout(10_000);
+                try (var in = s.getInputStream()) {
+                    while (in.read() >= 0) { /* the alert's bytes */ }
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("the server did not close a connection that sent garbage within 10 s", e);
+                } catch (java.net.SocketException reset) {
+                    // closed by the server with a reset: read as well
+                }
+            }
             assertThat(threads.getThreadCount() - before).as("threads added for 40 bad TLS connections").isLessThan(5);
             assertThat(optionsOverTls("tls-options-2")).as("a real client meanwhile").startsWith("SIP/2.0 200");
         } finally {
