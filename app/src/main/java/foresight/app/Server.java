@@ -287,13 +287,13 @@ public final class Server implements AutoCloseable {
 
     /** Calls left active and recordings left open by a crash: headers repaired, calls marked failed, audio queued for transcription. */
     private void recoverAfterCrash(CallRepository calls, TranscriptRepository transcripts) {
-        for (String[] open : transcripts.openRecordings()) {
+        for (var open : transcripts.openRecordings()) {
             try {
-                long ms = Files.exists(Path.of(open[1])) ? WavWriter.repairHeader(Path.of(open[1])) : 0;
-                transcripts.recordingClosed(open[0], ms);
-                log.warn("call={} event=recording_recovered path={} duration_ms={}", open[0], open[1], ms);
+                long ms = Files.exists(Path.of(open.path())) ? WavWriter.repairHeader(Path.of(open.path())) : 0;
+                transcripts.recordingClosed(open.callId(), ms);
+                log.warn("call={} event=recording_recovered path={} duration_ms={}", open.callId(), open.path(), ms);
             } catch (Exception e) {
-                log.error("call={} event=recording_recovery_failed path={}", open[0], open[1], e);
+                log.error("call={} event=recording_recovery_failed path={}", open.callId(), open.path(), e);
             }
         }
         List<String> failed = calls.failActiveCalls(clock.instant());

@@ -65,7 +65,7 @@ class TranscriptionLeaseTest {
         assertThat(transcripts.complete(stale, List.of(new Segment("caller", 0, 500, "stale words")))).as("fenced").isFalse();
         assertThat(transcripts.fail(stale, "late failure", 3)).as("a stale failure is fenced too").isFalse();
         assertThat(transcripts.fullText("lease2")).contains("caller: fresh words");
-        assertThat(transcripts.jobState("lease2").orElseThrow()[0]).isEqualTo("done");
+        assertThat(transcripts.jobState("lease2").orElseThrow().status()).isEqualTo("done");
         assertThat(transcripts.segments("lease2")).extracting(Segment::text).containsExactly("fresh words");
     }
 
@@ -78,10 +78,10 @@ class TranscriptionLeaseTest {
             Thread.sleep(400);
         }
         assertThat(transcripts.claim("worker-z", Duration.ofSeconds(30), 2, false)).isEmpty();
-        String[] state = transcripts.jobState("lease3").orElseThrow();
-        assertThat(state[0]).isEqualTo("failed");
-        assertThat(state[1]).isEqualTo("2");
-        assertThat(state[2]).contains("lease expired").contains("dying-1").contains("attempt 2 of 2");
+        var state = transcripts.jobState("lease3").orElseThrow();
+        assertThat(state.status()).isEqualTo("failed");
+        assertThat(state.attempts()).isEqualTo(2);
+        assertThat(state.lastError()).contains("lease expired").contains("dying-1").contains("attempt 2 of 2");
     }
 
     @Test
@@ -114,7 +114,7 @@ class TranscriptionLeaseTest {
         drain();
         queue("local1");
         assertThat(transcripts.claim("remote", Duration.ofSeconds(30), 3, true)).isEmpty();
-        assertThat(transcripts.queuedLocalRecordings(10)).extracting(r -> r[0]).contains("local1");
+        assertThat(transcripts.queuedLocalRecordings(10)).extracting(r -> r.callId()).contains("local1");
         transcripts.recordingMoved("local1", "s3://bucket/2026/12/02/local1.wav");
         assertThat(transcripts.claim("remote", Duration.ofSeconds(30), 3, true).orElseThrow().recordingPath()).isEqualTo("s3://bucket/2026/12/02/local1.wav");
     }

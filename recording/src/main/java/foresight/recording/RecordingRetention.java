@@ -42,16 +42,16 @@ public final class RecordingRetention implements AutoCloseable {
         while (true) {
             var batch = repository.expiredRecordings(now.minus(keep), 500);
             if (batch.isEmpty()) return deleted;
-            for (String[] r : batch) {
-                String wav = r[1];
+            for (var r : batch) {
+                String wav = r.path();
                 try {
                     storage.delete(wav);
-                    repository.audioDeleted(r[0]);
+                    repository.audioDeleted(r.callId());
                     deleted++;
-                    log.info("call={} event=recording_deleted reason=retention days={}", r[0], keep.toDays());
+                    log.info("call={} event=recording_deleted reason=retention days={}", r.callId(), keep.toDays());
                 } catch (IOException e) {
-                    log.warn("call={} event=recording_delete_failed path={} error={}", r[0], wav, e.toString());
-                    repository.audioDeleted(r[0]); // do not retry forever; the warning says what is left on disk
+                    log.warn("call={} event=recording_delete_failed path={} error={}", r.callId(), wav, e.toString());
+                    repository.audioDeleted(r.callId()); // do not retry forever; the warning says what is left on disk
                 }
             }
         }

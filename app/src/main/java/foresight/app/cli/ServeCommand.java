@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
         out.append("\n Demo callers (set your softphone's user/display number to one of these):\n");
         for (var d : DemoData.CALLERS) out.append(String.format("   %-11s %-22s %s%n", d.phone(), d.who(), d.expect()));
         out.append("\n Demo agents (register a softphone to ").append(host).append(':').append(c.sip().port()).append(", realm ").append(c.sip().realm()).append("):\n");
-        for (String[] a : DemoData.AGENTS) out.append(String.format("   user %-5s password %-11s %s%n", a[0], a[1], a[2]));
+        for (var a : DemoData.AGENTS) out.append(String.format("   user %-5s password %-11s %s%n", a.username(), a.password(), a.name()));
         out.append("   feature codes from the phone: *41 log in, *42 log out, *43 not ready, *44 ready\n");
         out.append("\n Operator files: ").append(c.operator().dir()).append("  (edits are picked up live)\n");
         out.append(" Stop with Ctrl-C.\n");

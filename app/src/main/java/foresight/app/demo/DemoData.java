@@ -42,10 +42,12 @@ public final class DemoData {
             new DemoCustomer("+15550102", "Carol", "Evans", "standard", List.of(
                     new DemoEvent(Duration.ofDays(1), "payment_failed", "open", Map.of("amount", 120, "merchant", "Acme")))));
 
-    /** Demo agents: username, password, queues. */
-    public static final List<String[]> AGENTS = List.of(
-            new String[]{"1001", "1001secret", "Dana (refunds, cards, general)", "refunds,cards,general"},
-            new String[]{"1002", "1002secret", "Eli (cards, general)", "cards,general"});
+    /** A demo agent: SIP username and password (published: see README), display name, skills. */
+    public record DemoAgent(String username, String password, String name, Set<String> skills) {}
+
+    public static final List<DemoAgent> AGENTS = List.of(
+            new DemoAgent("1001", "1001secret", "Dana (refunds, cards, general)", Set.of("refunds", "cards", "general")),
+            new DemoAgent("1002", "1002secret", "Eli (cards, general)", Set.of("cards", "general")));
 
     private DemoData() {}
 
@@ -57,7 +59,7 @@ public final class DemoData {
             var row = customers.insert(c.phone(), c.firstName(), c.lastName(), c.tier());
             for (DemoEvent e : c.history()) customers.addEvent(row.id(), now.minus(e.ago()), e.type(), e.status(), e.attributes());
         }
-        for (String[] a : AGENTS) agents.upsert(a[0], a[2], realm, a[1], Set.of(a[3].split(",")));
+        for (DemoAgent a : AGENTS) agents.upsert(a.username(), a.name(), realm, a.password(), a.skills());
         return true;
     }
 

@@ -302,10 +302,10 @@ public final class ContactPages {
         }
         String reason = call.map(c -> c.confirmedReason() != null ? c.confirmedReason() : c.predictedReason()).orElse(null);
         var wrap = calls.wrapUpOf(callId);
-        if (wrap.isPresent() && wrap.get()[1] != null) reason = wrap.get()[1];
+        if (wrap.isPresent() && wrap.get().correctedReason() != null) reason = wrap.get().correctedReason();
         var ranked = Answer.rank(flows.get().answers(), reason, String.join(" ", said) + " " + call.map(CallSummary::callerSaid).orElse(""), 3);
         return new ScreenPop(callId, heading, customer, call.orElse(null), callback, customer == null ? List.of() : customers.recentEvents(customer.id(), 5),
-                said, path, ranked, a.state() != Acd.AgentState.RINGING, wrap.map(w -> w[0]).orElse(null), wrap.map(w -> w[1]).orElse(null), reason,
+                said, path, ranked, a.state() != Acd.AgentState.RINGING, wrap.map(w -> w.disposition()).orElse(null), wrap.map(w -> w.correctedReason()).orElse(null), reason,
                 flows.get().reasons().stream().map(r -> r.id()).toList(), DISPOSITIONS);
     }
 

@@ -355,7 +355,7 @@ class ContactCenterEndToEndTest {
                 b.findElement(By.id("save-wrapup")).click();
                 wait.until(d -> d.findElements(By.id("wrapped")).size() == 1);
                 String callId = awaitAgent("+15550100", since, "3101").id();
-                assertThat(calls.wrapUpOf(callId)).hasValueSatisfying(w -> assertThat(w).containsExactly("follow_up", "payment_failed", "asked about a second charge"));
+                assertThat(calls.wrapUpOf(callId).map(w -> new String[]{w.disposition(), w.correctedReason(), w.notes()})).hasValueSatisfying(w -> assertThat(w).containsExactly("follow_up", "payment_failed", "asked about a second charge"));
                 assertThat(calls.labelledCalls(1000)).as("the agent's reason is the predictor's label for this call")
                         .anySatisfy(l -> assertThat(l.reason()).isEqualTo("payment_failed"));
             }

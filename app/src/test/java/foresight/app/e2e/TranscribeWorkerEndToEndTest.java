@@ -117,7 +117,7 @@ class TranscribeWorkerEndToEndTest {
                         c -> c != null && c.recordingPath() != null && c.recordingPath().startsWith("s3://"));
     }
 
-    static String[] job(String callId) {
+    static foresight.db.transcript.JobState job(String callId) {
         return new TranscriptRepository(server.database().dsl()).jobState(callId).orElseThrow();
     }
 
@@ -131,11 +131,11 @@ class TranscribeWorkerEndToEndTest {
 
         // 1. The node does not transcribe; a worker process on its own does.
         CallSummary first = call(3);
-        assertThat(job(first.id())[0]).as("nobody on the node takes the job").isEqualTo("queued");
+        assertThat(job(first.id()).status()).as("nobody on the node takes the job").isEqualTo("queued");
         Process a = worker("worker-a", 0, 0);
         await("worker A transcribed the first call").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(first.id())[0].equals("done"));
-        assertThat(job(first.id())[1]).isEqualTo("1");
+                .until(() -> job(first.id()).status().equals("done"));
+        assertThat(job(first.id()).attempts()).isEqualTo(1);
         assertThat(transcripts.fullText(first.id())).as("the transcript row is there").isPresent();
         a.destroy(); // SIGTERM: nothing in progress, exits cleanly
         assertThat(a.waitFor(30, TimeUnit.SECONDS)).as("worker A stops on SIGTERM").isTrue();
@@ -146,13 +146,13 @@ class TranscribeWorkerEndToEndTest {
         CallSummary second = call(3);
         await("worker B holds the second job").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.readString(work.resolve("worker-b.log")).contains("call=" + second.id() + " event=transcription_taken"));
-        assertThat(job(second.id())[0]).isEqualTo("running");
+        assertThat(job(second.id()).status()).isEqualTo("running");
         b.destroyForcibly();
         assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Process c = worker("worker-c", 0, WORKER_METRICS_PORT);
         await("worker C finished the job B died holding").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(second.id())[0].equals("done"));
-        assertThat(job(second.id())[1]).as("B's attempt and C's").isEqualTo("2");
+                .until(() -> job(second.id()).status().equals("done"));
+        assertThat(job(second.id()).attempts()).as("B's attempt and C's").isEqualTo(2);
         assertThat(count("select count(*) from transcripts where call_id = ?", second.id())).isEqualTo(1);
         assertThat(Files.readString(work.resolve("worker-b.log"))).doesNotContain("call=" + second.id() + " event=transcribed");
         assertThat(Files.readString(work.resolve("worker-c.log")).split("call=" + second.id() + " event=transcribed", -1)).as("finished once").hasSize(2);
@@ -168,13 +168,13 @@ class TranscribeWorkerEndToEndTest {
         transcripts.recordingClosed("corrupt-1", 1000);
         CallSummary third = call(2);
         await("the corrupt recording's job failed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> job("corrupt-1")[0].equals("failed"));
-        String[] failed = job("corrupt-1");
-        assertThat(failed[1]).as("retried up to transcription.maxAttempts").isEqualTo("3");
-        assertThat(failed[2]).as("the reason is stored, naming the recording in the bucket").contains("not a RIFF/WAVE file").contains(location);
+                .until(() -> job("corrupt-1").status().equals("failed"));
+        var failed = job("corrupt-1");
+        assertThat(failed.attempts()).as("retried up to transcription.maxAttempts").isEqualTo(3);
+        assertThat(failed.lastError()).as("the reason is stored, naming the recording in the bucket").contains("not a RIFF/WAVE file").contains(location);
         assertThat(Files.readString(work.resolve("worker-c.log"))).as("no flows run in a worker").doesNotContain("intent_model_trained");
         await("worker C went on with the next call").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(third.id())[0].equals("done"));
+                .until(() -> job(third.id()).status().equals("done"));
         assertThat(c.isAlive()).isTrue();
 
         // 4. Backlog and lag on the worker's own /metrics and on the node's.
@@ -197,9 +197,9 @@ class TranscribeWorkerEndToEndTest {
                 .until(() -> Files.readString(work.resolve("worker-d.log")).contains("call=" + fourth.id() + " event=transcription_taken"));
         d.destroy();
         assertThat(d.waitFor(40, TimeUnit.SECONDS)).as("worker D stops on SIGTERM within its grace period").isTrue();
-        String[] released = job(fourth.id());
-        assertThat(released[0]).as("released, not left running until its lease runs out").isEqualTo("queued");
-        assertThat(released[1]).isEqualTo("0");
+        var released = job(fourth.id());
+        assertThat(released.status()).as("released, not left running until its lease runs out").isEqualTo("queued");
+        assertThat(released.attempts()).isEqualTo(0);
         assertThat(transcripts.fullText(fourth.id())).isEmpty();
     }
 }

@@ -118,9 +118,9 @@ public final class CallRepository {
     }
 
     /** The agent's wrap-up as stored: disposition, corrected reason, notes; empty if none yet. */
-    public Optional<String[]> wrapUpOf(String id) {
+    public Optional<WrapUp> wrapUpOf(String id) {
         return dsl.select(CALLS.WRAP_DISPOSITION, CALLS.CORRECTED_REASON, CALLS.WRAP_NOTES).from(CALLS).where(CALLS.ID.eq(id))
-                .and(CALLS.WRAPPED_AT.isNotNull()).fetchOptional(r -> new String[]{r.value1(), r.value2(), r.value3()});
+                .and(CALLS.WRAPPED_AT.isNotNull()).fetchOptional(r -> new WrapUp(r.value1(), r.value2(), r.value3()));
     }
 
     /** A finished call whose reason is known (the agent's correction first, else the caller's confirmation): the predictor's training data. */

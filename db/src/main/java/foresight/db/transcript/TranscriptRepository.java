@@ -40,9 +40,9 @@ public final class TranscriptRepository {
     }
 
     /** Recordings a crash left open, with their paths. */
-    public List<String[]> openRecordings() {
+    public List<RecordingRef> openRecordings() {
         return dsl.select(RECORDINGS.CALL_ID, RECORDINGS.PATH).from(RECORDINGS).where(RECORDINGS.CLOSED.isFalse())
-                .fetch(r -> new String[]{r.value1(), r.value2()});
+                .fetch(r -> new RecordingRef(r.value1(), r.value2()));
     }
 
     /** Takes the oldest queued job under a 10-minute lease held by "local" (see {@link #claim(String, java.time.Duration, int, boolean)}). */
@@ -110,10 +110,10 @@ public final class TranscriptRepository {
     }
 
     /** The job's status, attempts and last error (for tests and tools). */
-    public Optional<String[]> jobState(String callId) {
+    public Optional<JobState> jobState(String callId) {
         return dsl.select(TRANSCRIPTION_JOBS.STATUS, TRANSCRIPTION_JOBS.ATTEMPTS, TRANSCRIPTION_JOBS.LAST_ERROR).from(TRANSCRIPTION_JOBS)
                 .where(TRANSCRIPTION_JOBS.CALL_ID.eq(callId)).orderBy(TRANSCRIPTION_JOBS.ID.desc()).limit(1)
-                .fetchOptional(r -> new String[]{r.value1(), String.valueOf(r.value2()), r.value3()});
+                .fetchOptional(r -> new JobState(r.value1(), r.value2(), r.value3()));
     }
 
     /** Stores the transcript (segments, full text, search vector) and finishes the job, in one transaction. */
@@ -182,10 +182,10 @@ public final class TranscriptRepository {
     }
 
     /** Recordings of calls that ended before {@code before} whose audio is still there: call id and path. */
-    public List<String[]> expiredRecordings(java.time.Instant before, int limit) {
+    public List<RecordingRef> expiredRecordings(java.time.Instant before, int limit) {
         return dsl.select(RECORDINGS.CALL_ID, RECORDINGS.PATH).from(RECORDINGS).join(CALLS).on(CALLS.ID.eq(RECORDINGS.CALL_ID))
                 .where(CALLS.ENDED_AT.lt(odt(before))).and(RECORDINGS.AUDIO_DELETED_AT.isNull()).limit(limit)
-                .fetch(r -> new String[]{r.value1(), r.value2()});
+                .fetch(r -> new RecordingRef(r.value1(), r.value2()));
     }
 
     public void audioDeleted(String callId) {
@@ -238,10 +238,10 @@ public final class TranscriptRepository {
     }
 
     /** Closed recordings still on this node's disk whose transcription waits (to upload before a remote worker takes them). */
-    public List<String[]> queuedLocalRecordings(int limit) {
+    public List<RecordingRef> queuedLocalRecordings(int limit) {
         return dsl.fetch("select r.call_id, r.path from recordings r join transcription_jobs j on j.call_id = r.call_id "
                 + "where r.closed and j.status = 'queued' and r.path not like 's3://%' and r.audio_deleted_at is null order by j.id limit ?", limit)
-                .map(r -> new String[]{(String) r.get(0), (String) r.get(1)});
+                .map(r -> new RecordingRef((String) r.get(0), (String) r.get(1)));
     }
 
     public int queuedJobs() {

@@ -46,15 +46,15 @@ public final class RecordingUploader implements AutoCloseable {
     /** Uploads what waits now; returns how many went up. */
     public int uploadWaiting() {
         int n = 0;
-        for (String[] r : transcripts.queuedLocalRecordings(20)) {
+        for (var r : transcripts.queuedLocalRecordings(20)) {
             try {
-                String location = storage.archive(r[0], Path.of(r[1]));
-                if (!location.equals(r[1])) transcripts.recordingMoved(r[0], location);
+                String location = storage.archive(r.callId(), Path.of(r.path()));
+                if (!location.equals(r.path())) transcripts.recordingMoved(r.callId(), location);
                 uploaded.incrementAndGet();
                 n++;
             } catch (java.io.IOException | RuntimeException e) {
                 failures.incrementAndGet();
-                log.warn("call={} event=recording_upload_failed store={} path={} error={}", r[0], storage.describe(), r[1], e.toString());
+                log.warn("call={} event=recording_upload_failed store={} path={} error={}", r.callId(), storage.describe(), r.path(), e.toString());
             }
         }
         return n;

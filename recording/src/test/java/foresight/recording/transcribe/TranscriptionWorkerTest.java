@@ -79,7 +79,7 @@ class TranscriptionWorkerTest {
         return out;
     }
 
-    static String status(String callId) { return transcripts.jobState(callId).orElseThrow()[0]; }
+    static String status(String callId) { return transcripts.jobState(callId).orElseThrow().status(); }
 
     @Test
     void aCardNumberTheCallerReadOutIsStoredAsCardAndTonedOutOfTheCallersAudio() throws Exception {
@@ -113,10 +113,10 @@ class TranscriptionWorkerTest {
         assertThat(worker.runOnce()).as("first attempt").isTrue();
         assertThat(status("w2")).as("retried after the first failure").isEqualTo("queued");
         assertThat(worker.runOnce()).as("second attempt").isTrue();
-        String[] state = transcripts.jobState("w2").orElseThrow();
-        assertThat(state[0]).isEqualTo("failed");
-        assertThat(state[1]).isEqualTo("2");
-        assertThat(state[2]).as("the reason stored").isNotBlank().contains("w2.wav");
+        var state = transcripts.jobState("w2").orElseThrow();
+        assertThat(state.status()).isEqualTo("failed");
+        assertThat(state.attempts()).isEqualTo(2);
+        assertThat(state.lastError()).as("the reason stored").isNotBlank().contains("w2.wav");
         assertThat(worker.runOnce()).as("nothing left to take: a failed job is not taken again").isFalse();
     }
 
@@ -133,9 +133,9 @@ class TranscriptionWorkerTest {
         var worker = new TranscriptionWorker(transcripts, flaky, Duration.ofMillis(100), 3);
 
         assertThat(worker.runOnce()).isTrue();
-        String[] first = transcripts.jobState("w3").orElseThrow();
-        assertThat(first[0]).isEqualTo("queued");
-        assertThat(first[2]).contains("recogniser crashed");
+        var first = transcripts.jobState("w3").orElseThrow();
+        assertThat(first.status()).isEqualTo("queued");
+        assertThat(first.lastError()).contains("recogniser crashed");
         assertThat(worker.runOnce()).isTrue();
 
         assertThat(status("w3")).isEqualTo("done");
