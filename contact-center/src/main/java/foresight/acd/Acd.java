@@ -78,10 +78,13 @@ import java.util.function.Supplier;
  * one {@link ScheduledExecutorService}. A waiting caller's thread sleeps on its own inbox and wakes on an offer or on
  * the timer's tick (every {@link #CALLER_TICK}); it polls only once the ACD is closed and no timer ticks.
  *
- * <p>Why this class is still long (~970 lines): it keeps the public view records the pages and the API read
- * ({@code Snapshot}, {@code AgentView}, {@code QueueView}, ...), the caller-side wait-and-ring loop and the cluster's
- * shared-line dispatch; moving those out ({@code CallerWait}, a views file, a {@code SharedLine} beside the
- * {@link Dispatcher}) is the next step, held back while the pages, flows and the cluster were being moved.
+ * <p>Why this class is still long (~940 lines): it is the one place that holds the lock over the parts' state, so
+ * every step that reads one part and changes another lives here: the caller's wait-and-ring loop (enqueue, wait on
+ * the inbox, ring, answered, released, finished), the callback jobs, and cluster mode's dispatch (which of the shared
+ * line's matches this node rings, hands back or takes over after a resync). Each of those is a few short methods; the
+ * database side of cluster mode is {@link SharedLine}, the decisions {@link Dispatcher}, the views {@link AcdViews}.
+ * The public records the pages, flows and API use ({@code Snapshot}, {@code Hooks}, {@code Caller}, ...) are kept
+ * here so their callers keep one import.
  */
 public final class Acd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Acd.class);
@@ -186,7 +189,7 @@ public final class Acd implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final boolean ownTimers;
     private final List<ScheduledFuture<?>> repeating = new ArrayList<>();
-    private final QueueStore line;                                       // null: this node pairs alone (the Dispatcher)
+    private final SharedLine line;                                       // null: this node pairs alone (the Dispatcher)
     private final AtomicBoolean wakeQueued = new AtomicBoolean();        // a shared-line wake-up waits on the timers
     private final AtomicBoolean resyncQueued = new AtomicBoolean();
     private volatile boolean closed;
@@ -214,14 +217,14 @@ public final class Acd implements AutoCloseable {
 
     private Acd(AgentDirectory directory, Clock clock, Settings settings, Supplier<? extends QueueSetup> flows, ScheduledExecutorService timers, boolean ownTimers,
                 QueueStore line) {
-        this.line = line;
+        this.line = line == null ? null : new SharedLine(line);
         this.directory = directory;
         this.clock = clock;
         this.settings = settings;
         this.flows = flows;
         this.timers = timers;
         this.ownTimers = ownTimers;
-        this.roster = new AgentRoster(clock, zone, pending::add, line == null ? AgentRoster.StateSink.NONE : (id, from, to) -> writeAvailability(id, to));
+        this.roster = new AgentRoster(clock, zone, pending::add, line == null ? AgentRoster.StateSink.NONE : (id, from, to) -> this.line.availability(id, to));
         this.callbacks = new CallbackScheduler(settings.callbackAttempts(), settings.callbackRetry(), timers);
         reloadAgents();
         if (line != null) warnLocalOnlyRouting();
@@ -459,7 +462,7 @@ public final class Acd implements AutoCloseable {
         locked(() -> {
             long waitMs = Duration.between(e.enqueued, clock.instant()).toMillis();
             e.talking = true;
-            if (line != null && !shared("answered", e.callId, () -> line.answered(e.callId, s.id))) {
+            if (line != null && !line.answered(e.callId, s.id)) {
                 // the media is here and the agent talks: the call goes on; the roster's "busy" below keeps them from other offers
                 log.warn("call={} event=shared_answer_refused agent={} reason=fenced_or_reclaimed", e.callId, s.username);
             }
@@ -517,7 +520,7 @@ public final class Acd implements AutoCloseable {
             if (why != null) pending.add(new AcdEvent.OfferFailed(clock.instant(), e.queue.name(), e.callId, o.agents().stream().map(s -> s.username).toList(),
                     o.agents().stream().map(s -> s.id).toList(), why));
             if (line != null && e.inLine) { // after the roster's moves: an agent set not-ready is "away" before the reservation closes
-                for (Slot s : o.agents()) shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, s.id, result(why == null ? "caller_gone" : why)));
+                for (Slot s : o.agents()) line.offerFailed(e.callId, s.id, why == null ? "caller_gone" : why);
             }
             e.offer = null;
             dispatch();
@@ -539,7 +542,7 @@ public final class Acd implements AutoCloseable {
                 for (Slot s : e.offer.agents()) if (s.state == AgentState.RINGING && e.callId.equals(s.callId)) roster.move(s, AgentState.AVAILABLE, "caller_gone");
                 e.offer = null;
             }
-            if (line != null && e.inLine && !shared("left", e.callId, () -> line.left(e.callId, result(outcome)))) {
+            if (line != null && e.inLine && !line.left(e.callId, outcome)) {
                 log.warn("call={} event=shared_leave_refused queue={} outcome={} reason=fenced_or_reclaimed", e.callId, e.queue.name(), outcome);
             }
             e.inLine = false;
@@ -608,15 +611,7 @@ public final class Acd implements AutoCloseable {
     }
 
     /** The queue's shared line, or null on a single node or when it cannot be read (the local position is used). */
-    private List<QueueStore.Waiting> sharedLine(String queue) {
-        if (line == null) return null;
-        try {
-            return line.line(queue);
-        } catch (RuntimeException ex) {
-            log.warn("event=shared_line_read_failed queue={} error={}", queue, ex.toString());
-            return null;
-        }
-    }
+    private List<QueueStore.Waiting> sharedLine(String queue) { return line == null ? null : line.line(queue); }
 
     /** Position among the shared line's callers not ringing an agent (aging not applied); the local one if not in it. */
     private int sharedPosition(List<QueueStore.Waiting> shared, Entry e, Instant now) {
@@ -706,7 +701,7 @@ public final class Acd implements AutoCloseable {
                     e.notBefore = callbacks.retryAfter(clock.instant(), () -> locked(Acd.this::dispatch));
                     // shared line: out until the retry (any node could match it meanwhile); back in, at the end, once it is due
                     if (line != null && e.inLine) {
-                        shared("left", e.callId, () -> line.left(e.callId, "callback_retry"));
+                        line.left(e.callId, "callback_retry");
                         e.inLine = false;
                     }
                 }
@@ -723,46 +718,7 @@ public final class Acd implements AutoCloseable {
     private static final int MATCHES_PER_PASS = 32;
 
     /** Puts the entry's row in the shared line; false (retried by the next dispatch) if refused or the database failed. */
-    private boolean enterLine(Entry e) {
-        try {
-            boolean in = line.enqueue(e.queue.name(), e.callId, staffing().priority(e.caller.tier()));
-            if (!in) log.warn("call={} event=shared_enqueue_refused queue={} reason=fenced", e.callId, e.queue.name());
-            return in;
-        } catch (RuntimeException ex) {
-            log.warn("call={} event=shared_enqueue_failed queue={} error={}", e.callId, e.queue.name(), ex.toString());
-            return false;
-        }
-    }
-
-    /** Writes the agent's availability for every node's matches; under the lock, right when the roster moves them. */
-    private void writeAvailability(long agentId, AgentState to) {
-        QueueStore.Availability a = switch (to) {
-            case AVAILABLE -> QueueStore.Availability.AVAILABLE;
-            case RINGING, ON_CALL -> QueueStore.Availability.BUSY;
-            case WRAP_UP, NOT_READY, LOGGED_OUT -> QueueStore.Availability.AWAY; // away, not busy: a closing reservation does not free them
-        };
-        try {
-            line.agentState(agentId, a);
-        } catch (RuntimeException ex) {
-            log.warn("event=shared_agent_state_failed agent_id={} state={} error={}", agentId, a, ex.toString());
-        }
-    }
-
-    /**
-     * One write of the shared line for a caller: false if it was refused or failed (logged). A database that fails
-     * must not take the caller's call down with it: its media is here and the janitor cleans up what was not written.
-     */
-    private boolean shared(String what, String callId, java.util.function.BooleanSupplier write) {
-        try {
-            return write.getAsBoolean();
-        } catch (RuntimeException ex) {
-            log.warn("call={} event=shared_write_failed write={} error={}", callId, what, ex.toString());
-            return false;
-        }
-    }
-
-    /** A reason or outcome as the shared line stores it (at most 32 characters). */
-    private static String result(String why) { return why.length() <= 32 ? why : why.substring(0, 32); }
+    private boolean enterLine(Entry e) { return line.enter(e.queue.name(), e.callId, staffing().priority(e.caller.tier())); }
 
     /**
      * Cluster mode's dispatch: the shared line picks, for each queue where this node has a caller to offer, the head of
@@ -780,13 +736,7 @@ public final class Acd implements AutoCloseable {
         }
         for (QueueDefinition q : queues.values()) {
             for (int i = 0; i < MATCHES_PER_PASS; i++) {
-                Optional<QueueStore.Offer> m;
-                try {
-                    m = line.match(q.name(), q.agingStep());
-                } catch (RuntimeException ex) {
-                    log.warn("event=shared_match_failed queue={} error={}", q.name(), ex.toString());
-                    break;
-                }
+                Optional<QueueStore.Offer> m = line.match(q.name(), q.agingStep());
                 if (m.isEmpty()) break;
                 Entry mine = book.get(m.get().callId());
                 if (mine != null) takeOffer(mine, m.get().agentId(), now);
@@ -811,26 +761,21 @@ public final class Acd implements AutoCloseable {
             return;
         }
         log.warn("call={} event=shared_offer_refused queue={} agent_id={} reason={}", e.callId, e.queue.name(), agentId, refused);
-        shared("offer_failed", e.callId, () -> line.offerFailed(e.callId, agentId, refused));
-        if (refused.equals("no_phone")) writeAvailability(agentId, AgentState.LOGGED_OUT);
-        if (refused.equals("agent_busy_here")) writeAvailability(agentId, AgentState.ON_CALL);
+        line.offerFailed(e.callId, agentId, refused);
+        if (refused.equals("no_phone")) line.availability(agentId, AgentState.LOGGED_OUT);
+        if (refused.equals("agent_busy_here")) line.availability(agentId, AgentState.ON_CALL);
         if (refused.equals("unknown_agent")) timers.execute(() -> guarded("agent_reload", this::reloadAgents));
     }
 
     /** Offers another node made for this node's callers (heard by NOTIFY, or found by a resync): rung here. Under the lock. */
     private void takePendingOffers() {
         Instant now = clock.instant();
-        List<QueueStore.Offer> offers;
-        try {
-            offers = line.pendingOffers();
-        } catch (RuntimeException ex) {
-            log.warn("event=shared_pending_offers_failed error={}", ex.toString());
-            return;
-        }
+        List<QueueStore.Offer> offers = line.pendingOffers();
+        if (offers == null) return;
         for (QueueStore.Offer o : offers) {
             Entry e = book.get(o.callId());
             if (e == null) { // the caller is gone from this node: the reservation must not wait for them
-                shared("left", o.callId(), () -> line.left(o.callId(), "abandoned"));
+                line.left(o.callId(), "abandoned");
             } else if (e.offer == null && !e.talking) {
                 takeOffer(e, o.agentId(), now);
             }
@@ -844,7 +789,7 @@ public final class Acd implements AutoCloseable {
      */
     private void checkLines() {
         for (Slot s : roster.all()) { // a reclaim frees agents it finds reserved: those ringing or talking here are not free
-            if (s.state == AgentState.RINGING || s.state == AgentState.ON_CALL || s.state == AgentState.WRAP_UP) writeAvailability(s.id, s.state);
+            if (s.state == AgentState.RINGING || s.state == AgentState.ON_CALL || s.state == AgentState.WRAP_UP) line.availability(s.id, s.state);
         }
         Map<String, Set<String>> live = new HashMap<>();
         for (Entry e : book.all()) {
